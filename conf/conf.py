@@ -1,0 +1,63 @@
+"""Sphinx configuration. Build with ``sphinx-build -c conf docs build/html`` (``nox -s build``)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = tomllib.loads((ROOT / "conf" / "lscb.toml").read_text(encoding="utf-8"))
+
+project = SETTINGS["board"]["name"]
+author = SETTINGS["board"]["name"]
+copyright = f"2010, {author}"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "lscb_kb",
+]
+
+# The project folder, which holds data/ and conf/lscb.toml.
+lscb_root = ".."
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+templates_path = [str(ROOT / "conf" / "templates")]
+html_static_path = [str(ROOT / "conf" / "static")]
+html_css_files = ["lscb.css"]
+
+# MyST: no raw HTML, and only the syntax extensions the pages need.
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "substitution"]
+myst_heading_anchors = 3
+myst_substitutions = {"board": SETTINGS["board"]["short_name"]}
+
+# Citations: every table and finding names its source from data/references.bib.
+bibtex_bibfiles = [str(ROOT / "data" / "references.bib")]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# Theme: alabaster, shipped with Sphinx: light pages for slow networks and a navigation
+# that does not grow with the site. conf/static/lscb.css raises contrast and focus styles.
+html_theme = "alabaster"
+html_title = SETTINGS["board"]["short_name"] + " knowledge base"
+html_theme_options = {
+    "description": "Safeguarding children in Thurrock: what the board found, and what it did.",
+    "fixed_sidebar": False,
+    "show_relbars": True,
+    "link": "#0b5394",
+    "link_hover": "#073763",
+    "font_family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif",
+    "head_font_family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif",
+    "code_font_family": "ui-monospace, 'Cascadia Mono', Consolas, monospace",
+}
+html_sidebars = {"**": ["about.html", "searchbox.html", "navigation.html"]}
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = "%d %B %Y"
+
+nitpicky = True
+suppress_warnings: list[str] = []

@@ -1,0 +1,370 @@
+"""The catalogue: every data file loaded and validated once, and every figure given an address.
+
+An address names one figure:
+
+* in a table: ``[year:]dataset.table/row/column``, e.g. ``budget.expenditure/employees/actual``;
+* in a file of figures: ``[year:]dataset/figure``, e.g. ``context/population``.
+
+The year defaults to the page's year, or else the current year in ``conf/lscb.toml``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bibliography import read_keys
+from .models import (
+    Cell,
+    Dataset,
+    FiguresDataset,
+    GlossaryDataset,
+    RegisterDataset,
+    Table,
+    TablesDataset,
+)
+from .problems import LscbError, PathPart, Problem
+from .settings import Settings, load_settings
+from .units import UnitSpec, format_value
+from .validate import column_spec, row_spec, validate_document
+from .yamlload import Located, load_yaml
+
+
+class AddressError(LookupError):
+    """An address, dataset or table that the catalogue does not hold."""
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """One figure, resolved: its value, how the page writes it, and where it was typed."""
+
+    address: str
+    value: Cell
+    spec: UnitSpec
+    label: str
+    source: str
+    file: str
+    line: int
+    column: int
+    entry: Entry = field(compare=False, hash=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.spec)
+
+
+@dataclass
+class Entry:
+    """A data file that loaded and validated, with where its values stand."""
+
+    path: Path
+    year: str | None
+    dataset: Dataset
+    located: Located
+
+    @property
+    def id(self) -> str:
+        return self.dataset.id
+
+    def position(self, path: tuple[PathPart, ...]) -> tuple[int, int]:
+        return self.located.position(path)
+
+
+@dataclass
+class Catalogue:
+    """Everything under ``data/``, validated, with the problems found on the way."""
+
+    settings: Settings
+    entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    bib_keys: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    invalid: set[tuple[str | None, str]] = field(default_factory=set)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path, settings: Settings | None = None) -> Catalogue:
+        """Load and validate every ``*.yaml`` under the data folder. Never raises for bad data."""
+        try:
+            settings = settings or load_settings(root)
+        except LscbError as err:
+            cat = cls(settings=Settings(root=root))
+            cat.problems.extend(err.problems)
+            return cat
+        cat = cls(settings=settings)
+        try:
+            cat.bib_keys = read_keys(settings.bibliography_path)
+        except LscbError as err:
+            cat.problems.extend(err.problems)
+        data = settings.data_path
+        cat.files = sorted(p for p in data.rglob("*") if p.suffix in (".yaml", ".yml"))
+        for path in cat.files:
+            cat._load_file(path)
+        cat.problems.sort()
+        return cat
+
+    def _load_file(self, path: Path) -> None:
+        rel = path.relative_to(self.settings.data_path)
+        year = rel.parts[0] if len(rel.parts) > 1 else None
+        try:
+            located = load_yaml(path)
+        except LscbError as err:
+            self.problems.extend(err.problems)
+            self.invalid.add((year, path.stem))
+            return
+        dataset, problems = validate_document(located)
+        ident = (
+            dataset.id
+            if dataset is not None
+            else str(
+                located.value.get("id", path.stem) if isinstance(located.value, dict) else path.stem
+            )
+        )
+        self.problems.extend(problems)
+        if dataset is None or problems:
+            self.invalid.add((year, ident))
+            if dataset is None:
+                return
+        if (year, ident) in self.entries:
+            other = self.entries[(year, ident)]
+            self.problems.append(
+                located.problem(
+                    ("id",),
+                    f"the id '{ident}' is already used by {other.located.file}; "
+                    "each file in a year needs its own id",
+                    rule="reference",
+                )
+            )
+            return
+        entry = Entry(path=path, year=year, dataset=dataset, located=located)
+        self.problems.extend(self._check_sources(entry))
+        if not problems:
+            self.entries[(year, ident)] = entry
+
+    def _check_sources(self, entry: Entry) -> Iterator[Problem]:
+        if not self.bib_keys:
+            return
+        for path, key in _sources(entry.dataset):
+            if key not in self.bib_keys:
+                near = difflib.get_close_matches(key, list(self.bib_keys), n=1)
+                hint = (
+                    f"; did you mean '{near[0]}'?"
+                    if near
+                    else ("; add it to the bibliography or use one of its keys")
+                )
+                yield entry.located.problem(
+                    path,
+                    f"cites '{key}', which is not a key in {self.settings.bibliography}{hint}",
+                    rule="reference",
+                )
+
+    # -- looking things up -----------------------------------------------------------------
+
+    def year_of(self, year: str | None) -> str | None:
+        return year or self.settings.current_year
+
+    def entry(self, ident: str, year: str | None = None, kind: type | None = None) -> Entry:
+        """The file with this id in this year (or across years). Raises :class:`AddressError`."""
+        year = self.year_of(year)
+        for candidate in (year, None):
+            found = self.entries.get((candidate, ident))
+            if found is not None:
+                if kind is not None and not isinstance(found.dataset, kind):
+                    raise AddressError(
+                        f"'{ident}' is a {found.dataset.kind} file, not the kind this needs"
+                    )
+                return found
+        if (year, ident) in self.invalid or (None, ident) in self.invalid:
+            raise AddressError(f"the data file '{ident}' has errors (listed above); fix them first")
+        known = sorted({i for (y, i) in self.entries if y in (year, None)})
+        near = difflib.get_close_matches(ident, known, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(known)}"
+        raise AddressError(f"no data file with id '{ident}' for {year or 'any year'}{hint}")
+
+    def table(self, ref: str, year: str | None = None) -> tuple[Entry, str, Table]:
+        """The table named ``[year:]dataset.table`` (or ``dataset`` if it has only one table)."""
+        year, ref = _split_year(ref, year)
+        ident, _, name = ref.partition(".")
+        entry = self.entry(ident, year, TablesDataset)
+        tables = entry.dataset.tables  # type: ignore[union-attr]
+        if not name:
+            if len(tables) == 1:
+                name = next(iter(tables))
+            else:
+                raise AddressError(
+                    f"'{ident}' holds several tables; name one: "
+                    + ", ".join(f"{ident}.{t}" for t in tables)
+                )
+        if name not in tables:
+            raise AddressError(
+                f"'{ident}' has no table '{name}'; its tables are " + ", ".join(tables)
+            )
+        return entry, name, tables[name]
+
+    def register(self, ref: str, year: str | None = None) -> Entry:
+        year, ref = _split_year(ref, year)
+        return self.entry(ref, year, RegisterDataset)
+
+    def glossary(self) -> Entry | None:
+        for (_year, _ident), entry in sorted(self.entries.items(), key=lambda kv: str(kv[0])):
+            if isinstance(entry.dataset, GlossaryDataset):
+                return entry
+        return None
+
+    def resolve(self, address: str, year: str | None = None) -> FigureRef:
+        """The figure at *address*. Raises :class:`AddressError` saying what would be right."""
+        year, address = _split_year(address.strip(), year)
+        parts = address.split("/")
+        ident = parts[0].partition(".")[0]
+        entry = self.entry(ident, year)
+        dataset = entry.dataset
+        if isinstance(dataset, FiguresDataset):
+            if len(parts) != 2:
+                raise AddressError(
+                    f"a figure in '{ident}' is addressed as '{ident}/<figure>', got '{address}'"
+                )
+            name = parts[1]
+            if name not in dataset.figures:
+                raise AddressError(
+                    f"'{ident}' has no figure '{name}'" + _near(name, dataset.figures)
+                )
+            return self._figure_ref(entry, address, name)
+        if isinstance(dataset, TablesDataset):
+            if len(parts) != 3:
+                raise AddressError(
+                    f"a figure in a table is addressed as "
+                    f"'<dataset>.<table>/<row>/<column>', got '{address}'"
+                )
+            entry, table_name, table = self.table(parts[0], year)
+            return self._cell_ref(entry, table_name, table, parts[1], parts[2], address)
+        raise AddressError(f"'{ident}' is a {dataset.kind} file and holds no figures")
+
+    def _figure_ref(self, entry: Entry, address: str, name: str) -> FigureRef:
+        figure = entry.dataset.figures[name]  # type: ignore[union-attr]
+        spec = UnitSpec(unit=figure.unit, per=figure.per, pence=figure.pence)
+        line, col = entry.position(("figures", name, "value"))
+        return FigureRef(
+            address=_full(entry, address),
+            value=figure.value,
+            spec=spec,
+            label=figure.label,
+            source=figure.source or entry.dataset.source,
+            file=entry.located.file,
+            line=line,
+            column=col,
+            entry=entry,
+        )
+
+    def _cell_ref(
+        self,
+        entry: Entry,
+        table_name: str,
+        table: Table,
+        row_key: str,
+        column_key: str,
+        address: str,
+    ) -> FigureRef:
+        columns = {c.key: c for c in table.columns}
+        if column_key not in columns:
+            raise AddressError(
+                f"table '{entry.id}.{table_name}' has no column '{column_key}'"
+                + _near(column_key, columns)
+            )
+        rows = {str(r.get("key")): (("rows", i), r) for i, r in enumerate(table.rows)}
+        if table.total is not None:
+            rows[str(table.total.get("key", "total"))] = (("total",), table.total)
+        if row_key not in rows:
+            raise AddressError(
+                f"table '{entry.id}.{table_name}' has no row '{row_key}'" + _near(row_key, rows)
+            )
+        path, row = rows[row_key]
+        column = columns[column_key]
+        spec = row_spec(column_spec(column), row)
+        line, col = entry.position(("tables", table_name, *path, column_key))
+        label = f"{table.title}: {_row_label(table, row)}, {column.label}"
+        return FigureRef(
+            address=_full(entry, address),
+            value=row.get(column_key),
+            spec=spec,
+            label=label,
+            source=table.source or entry.dataset.source,
+            file=entry.located.file,
+            line=line,
+            column=col,
+            entry=entry,
+        )
+
+    def figures(self) -> Iterator[FigureRef]:
+        """Every figure in the catalogue, tables' cells and single figures alike."""
+        for (year, ident), entry in sorted(self.entries.items(), key=lambda kv: str(kv[0])):
+            dataset = entry.dataset
+            if isinstance(dataset, FiguresDataset):
+                for name in dataset.figures:
+                    yield self._figure_ref(entry, f"{ident}/{name}", name)
+            elif isinstance(dataset, TablesDataset):
+                for table_name, table in dataset.tables.items():
+                    rows = [*table.rows, *([table.total] if table.total else [])]
+                    for row in rows:
+                        for column in table.columns:
+                            if column.unit in ("text",):
+                                continue
+                            key = str(row.get("key", "total"))
+                            yield self._cell_ref(
+                                entry,
+                                table_name,
+                                table,
+                                key,
+                                column.key,
+                                f"{ident}.{table_name}/{key}/{column.key}",
+                            )
+            del year
+
+
+def _row_label(table: Table, row: dict[str, Any]) -> str:
+    for column in table.columns:
+        if column.unit == "text" and row.get(column.key):
+            return str(row[column.key])
+    return str(row.get("key", "total"))
+
+
+def _full(entry: Entry, address: str) -> str:
+    return f"{entry.year}:{address}" if entry.year else address
+
+
+def _split_year(ref: str, year: str | None) -> tuple[str | None, str]:
+    if ":" in ref:
+        given, _, rest = ref.partition(":")
+        return given.strip(), rest.strip()
+    return year, ref
+
+
+def _near(name: str, options: Any) -> str:
+    options = list(options)
+    near = difflib.get_close_matches(name, options, n=1)
+    if near:
+        return f"; did you mean '{near[0]}'?"
+    return f"; choose one of: {', '.join(options)}"
+
+
+def _sources(dataset: Dataset) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    yield ("source",), dataset.source
+    if isinstance(dataset, TablesDataset):
+        for name, table in dataset.tables.items():
+            if table.source:
+                yield ("tables", name, "source"), table.source
+    elif isinstance(dataset, FiguresDataset):
+        for name, figure in dataset.figures.items():
+            if figure.source:
+                yield ("figures", name, "source"), figure.source
+    elif isinstance(dataset, RegisterDataset):
+        for index, record in enumerate(dataset.records):
+            if record.source:
+                yield ("records", index, "source"), record.source
+    elif isinstance(dataset, GlossaryDataset):
+        for index, term in enumerate(dataset.terms):
+            if term.source:
+                yield ("terms", index, "source"), term.source

@@ -1,0 +1,189 @@
+"""Typed models of the knowledge base's data files.
+
+Pydantic checks the shape of each file (fields, types, controlled words). What depends on
+one field's value to judge another (a cell against its column's unit) is checked by
+:mod:`lscb_kb.data.validate`, so that each problem can point at the cell itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+"""A stable key used in figure addresses: lower-case letters, digits and hyphens."""
+
+RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
+"""A register record's stable id, such as ``QA-0910-07``."""
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+Prose = Text | list[Text]
+"""A sentence or paragraph, or a list of them shown as bullet points."""
+
+Unit = Literal["count", "percent", "money", "rate", "text", "date"]
+Status = Literal["open", "in-progress", "done", "no-action", "carried-forward"]
+Cell = bool | int | Decimal | dt.date | str | None
+
+STATUS_LABELS: dict[str, str] = {
+    "open": "Open",
+    "in-progress": "In progress",
+    "done": "Done",
+    "no-action": "No action needed",
+    "carried-forward": "Carried forward",
+}
+
+RESERVED_ROW_KEYS = ("key", "unit", "per")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Column(_Model):
+    """A column of a table: its key in addresses, its heading, and the unit of its cells."""
+
+    key: Key
+    label: Text
+    unit: Unit
+    per: int | None = Field(default=None, gt=0, description="For a rate: per how many (1000).")
+    pence: bool = Field(default=False, description="For money: show pounds and pence.")
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _unit_options(self) -> Column:
+        if self.unit == "rate" and self.per is None:
+            raise ValueError("a rate column needs 'per', such as 'per: 1000'")
+        if self.per is not None and self.unit != "rate":
+            raise ValueError("'per' belongs only to a column whose unit is 'rate'")
+        if self.pence and self.unit != "money":
+            raise ValueError("'pence' belongs only to a column whose unit is 'money'")
+        return self
+
+
+class Table(_Model):
+    """One table: declared columns, rows keyed by ``key``, and an optional declared total."""
+
+    title: Text
+    columns: list[Column] = Field(min_length=1)
+    rows: list[dict[str, Cell]] = Field(min_length=1)
+    total: dict[str, Cell] | None = Field(
+        default=None, description="The total row as the report prints it."
+    )
+    total_column: Key | None = Field(
+        default=None, description="The key of a column that totals the other count columns."
+    )
+    source: Text | None = None
+    section: Text | None = None
+    period: Text | None = None
+    notes: Prose | None = None
+
+
+class DatasetBase(_Model):
+    """What every data file says about itself."""
+
+    id: Key
+    title: Text
+    period: Text
+    source: Text = Field(description="A key in data/references.bib.")
+    section: Text | None = Field(default=None, description="Where in the source, e.g. '3.5'.")
+    notes: Prose | None = None
+    topics: list[Key] = Field(default_factory=list)
+
+
+class TablesDataset(DatasetBase):
+    """A file of one or more tables."""
+
+    kind: Literal["tables"]
+    tables: dict[Key, Table] = Field(min_length=1)
+
+
+class Figure(_Model):
+    """A single figure that the report states in prose."""
+
+    value: Cell
+    unit: Unit
+    label: Text
+    per: int | None = Field(default=None, gt=0)
+    pence: bool = False
+    section: Text | None = None
+    source: Text | None = None
+    notes: Prose | None = None
+
+
+class FiguresDataset(DatasetBase):
+    """A file of single figures stated in the report's prose."""
+
+    kind: Literal["figures"]
+    figures: dict[Key, Figure] = Field(min_length=1)
+
+
+class StatusChange(_Model):
+    """One step in a record's history."""
+
+    period: Text
+    status: Status
+    note: Text | None = None
+
+
+class Record(_Model):
+    """A finding, action, priority or recommendation, with a stable id and a controlled status."""
+
+    id: RecordId
+    title: Text
+    status: Status
+    finding: Prose | None = None
+    action: Prose | None = None
+    owner: Text | None = None
+    section: Text | None = None
+    period: Text | None = None
+    source: Text | None = None
+    topics: list[Key] = Field(default_factory=list)
+    history: list[StatusChange] = Field(default_factory=list)
+
+
+class RegisterDataset(DatasetBase):
+    """A register of records: priorities, findings and actions, SCR recommendations."""
+
+    kind: Literal["register"]
+    records: list[Record] = Field(min_length=1)
+
+
+class Term(_Model):
+    """A glossary entry: an acronym or term of art, defined once."""
+
+    term: Text
+    expansion: Text | None = None
+    definition: Text
+    aliases: list[Text] = Field(default_factory=list)
+    source: Text | None = None
+
+
+class GlossaryDataset(_Model):
+    """The glossary, which spans reporting years."""
+
+    kind: Literal["glossary"]
+    id: Key
+    title: Text
+    source: Text
+    terms: list[Term] = Field(min_length=1)
+
+
+Dataset = TablesDataset | FiguresDataset | RegisterDataset | GlossaryDataset
+
+MODELS: dict[str, type[BaseModel]] = {
+    "tables": TablesDataset,
+    "figures": FiguresDataset,
+    "register": RegisterDataset,
+    "glossary": GlossaryDataset,
+}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema an editor uses to check a data file of this kind."""
+    schema = MODELS[kind].model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"{kind}.schema.json"
+    return schema

@@ -1,0 +1,62 @@
+"""Problems found in the knowledge base's files, and the one error type that carries them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PathPart = str | int
+
+
+def format_path(parts: Sequence[PathPart]) -> str:
+    """Render a path inside a document: ``('expenditure', 1, 'amount')`` -> ``expenditure[1].amount``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def display_path(path: Path | str) -> str:
+    """A path as an editor would type it: relative to the working directory where possible."""
+    path = Path(path)
+    try:
+        rel = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return str(path)
+    return rel.as_posix()
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at one place, said so that an editor can act on it."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    message: str
+    rule: str = "schema"
+
+    @property
+    def location(self) -> str:
+        """``file:line:column``, the form editors and CI annotations understand."""
+        if self.column:
+            return f"{self.file}:{self.line}:{self.column}"
+        return f"{self.file}:{self.line}"
+
+    def __str__(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.location}: {where}{self.message}"
+
+
+class LscbError(Exception):
+    """The knowledge base's own error: one or more problems an editor can fix."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(os.linesep.join(str(p) for p in self.problems))

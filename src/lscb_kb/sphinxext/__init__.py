@@ -1,0 +1,45 @@
+"""The Sphinx extension: directives and roles that render the knowledge base's data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from .config import setup_config
+from .domain import setup_domain
+from .figure import setup_figure_role
+from .glossary import setup_glossary
+from .register import setup_register
+from .shared import LscbWarning, load_catalogue, warn
+from .table import setup_table
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+ENV_VERSION = 1
+"""Bump when the shape of what the extension stores in the environment changes."""
+
+
+def report_data_problems(app: Sphinx) -> None:
+    """Load the catalogue once per build, and report every problem in data/ at its file:line."""
+    catalogue = load_catalogue(app.env)
+    for problem in catalogue.problems:
+        where = f"{problem.where}: " if problem.where else ""
+        warn(f"{where}{problem.message}", LscbWarning.DATA, problem.location)
+
+
+def setup_extension(app: Sphinx) -> dict[str, Any]:
+    """Set up every component of the extension, one ``setup_<component>`` per module."""
+    setup_config(app)
+    setup_domain(app)
+    setup_table(app)
+    setup_figure_role(app)
+    setup_register(app)
+    setup_glossary(app)
+    app.connect("builder-inited", report_data_problems)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

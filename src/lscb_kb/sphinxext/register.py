@@ -1,0 +1,125 @@
+"""The ``data-register`` directive: a register's records, each with its id, status and source.
+
+.. code-block:: md
+
+   ```{data-register} scr-scrutiny
+   ```
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from ..data import AddressError
+from ..data.models import STATUS_LABELS, Record, RegisterDataset
+from .shared import LscbDirective, cite, prose_nodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATUS_COLOURS = {
+    "open": "warning",
+    "in-progress": "info",
+    "done": "success",
+    "no-action": "secondary",
+    "carried-forward": "primary",
+}
+
+
+def status_badge(status: str) -> nodes.inline:
+    """A sphinx-design badge that names a record's status in words, not colour alone."""
+    label = STATUS_LABELS[status]
+    colour = STATUS_COLOURS[status]
+    return nodes.inline(
+        label, label, classes=["sd-badge", f"sd-bg-{colour}", f"sd-bg-text-{colour}", "lscb-status"]
+    )
+
+
+class DataRegisterDirective(LscbDirective):
+    """Render the records of a register, optionally only those of one topic or section."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "topic": directives.unchanged,
+        "section": directives.unchanged,
+        "ids": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            entry = self.catalogue.register(self.arguments[0])
+        except AddressError as err:
+            return self.warning(f"data-register {self.arguments[0]!r}: {err}")
+        self.use(entry)
+        dataset = entry.dataset
+        assert isinstance(dataset, RegisterDataset)
+        records = list(dataset.records)
+        if "topic" in self.options:
+            records = [r for r in records if self.options["topic"] in r.topics]
+        if "section" in self.options:
+            records = [r for r in records if r.section == self.options["section"]]
+        if "ids" in self.options:
+            wanted = self.options["ids"].split()
+            known = {r.id for r in records}
+            for ident in wanted:
+                if ident not in known:
+                    return self.warning(
+                        f"data-register {self.arguments[0]!r}: no record "
+                        f"'{ident}'; records are {', '.join(sorted(known))}"
+                    )
+            records = [r for r in records if r.id in wanted]
+        if not records:
+            return self.warning(
+                f"data-register {self.arguments[0]!r}: no records match the options given"
+            )
+        container = nodes.container(classes=["lscb-register"])
+        for record in records:
+            container += self.render(record, dataset.source)
+        return [container]
+
+    def render(self, record: Record, default_source: str) -> nodes.container:
+        box = nodes.container(classes=["lscb-record"], ids=[nodes.make_id(record.id)])
+        head = nodes.paragraph(classes=["lscb-record-title"])
+        head += nodes.strong(record.title, record.title)
+        head += nodes.Text(" ")
+        head += status_badge(record.status)
+        box += head
+        fields = nodes.field_list(classes=["lscb-record-fields"])
+        for label, value in (("Finding", record.finding), ("Action", record.action)):
+            if value:
+                fields += _field(label, prose_nodes(value))
+        if record.owner:
+            fields += _field("Owner", [nodes.paragraph("", record.owner)])
+        for change in record.history:
+            text = f"{change.period}: {STATUS_LABELS[change.status]}"
+            if change.note:
+                text += f" ({change.note})"
+            fields += _field("History", [nodes.paragraph("", text)])
+        reference = nodes.paragraph()
+        reference += nodes.literal(record.id, record.id)
+        reference += nodes.Text(", ")
+        reference += cite(
+            self.env, self.state.inliner, record.source or default_source, self.lineno
+        )
+        if record.section:
+            reference += nodes.Text(f", section {record.section}")
+        fields += _field("Reference", [reference])
+        box += fields
+        return box
+
+
+def _field(name: str, body: list[nodes.Node]) -> nodes.field:
+    field = nodes.field()
+    field += nodes.field_name(name, name)
+    field_body = nodes.field_body()
+    field_body += body
+    field += field_body
+    return field
+
+
+def setup_register(app: Sphinx) -> None:
+    app.add_directive("data-register", DataRegisterDirective)

@@ -1,0 +1,123 @@
+"""What every directive and role of the extension shares: the catalogue, warnings, dependencies."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from ..data import Catalogue, Entry
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+LOGGER = logging.getLogger(__name__)
+
+WARNING_TYPE = "lscb"
+
+
+class LscbWarning(Enum):
+    """The subtypes of the ``lscb`` warning type. Each can be silenced with ``suppress_warnings``."""
+
+    DATA = "data"
+    """A data file is invalid: it is reported at the file, line and column of the mistake."""
+    ADDRESS = "address"
+    """A page names a dataset, table or figure address that the data does not hold."""
+    DIRECTIVE = "directive"
+    """A directive of this extension is used wrongly on a page (missing argument, bad option)."""
+
+
+_CATALOGUES: dict[str, Catalogue] = {}
+
+
+def project_root(env: BuildEnvironment) -> Path:
+    """The project folder, as resolved from ``lscb_root`` when the configuration was read."""
+    return Path(env.config.lscb_root)
+
+
+def load_catalogue(env: BuildEnvironment) -> Catalogue:
+    """Load the catalogue afresh for this build (every file read once per build)."""
+    root = project_root(env)
+    catalogue = Catalogue.load(root)
+    _CATALOGUES[str(root)] = catalogue
+    return catalogue
+
+
+def get_catalogue(env: BuildEnvironment) -> Catalogue:
+    """The catalogue of this build; loaded here if this process has not loaded it yet."""
+    catalogue = _CATALOGUES.get(str(project_root(env)))
+    return catalogue if catalogue is not None else load_catalogue(env)
+
+
+def warn(message: str, subtype: LscbWarning, location: Any) -> None:
+    """Log a located warning of type ``lscb``, so ``-W`` fails the build on it."""
+    LOGGER.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)
+
+
+def _note_entry(env: BuildEnvironment, entry: Entry) -> None:
+    from .domain import LscbDomain  # noqa: PLC0415
+
+    env.note_dependency(str(entry.path))
+    domain = env.get_domain(LscbDomain.name)
+    assert isinstance(domain, LscbDomain)
+    domain.note_use(env.docname, entry)
+
+
+class LscbDirective(SphinxDirective):
+    """Base class: gives directives the catalogue, dependency tracking and located warnings."""
+
+    warning_subtype: ClassVar[LscbWarning] = LscbWarning.ADDRESS
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return get_catalogue(self.env)
+
+    def use(self, entry: Entry) -> None:
+        """Record that this page reads *entry*'s file, so editing it rebuilds this page."""
+        _note_entry(self.env, entry)
+
+    def warning(self, message: str, subtype: LscbWarning | None = None) -> list[nodes.Node]:
+        warn(message, subtype or self.warning_subtype, self.get_location())
+        return []
+
+
+class LscbRole(SphinxRole):
+    """Base class for roles, with the same services as :class:`LscbDirective`."""
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return get_catalogue(self.env)
+
+    def use(self, entry: Entry) -> None:
+        _note_entry(self.env, entry)
+
+    def warning(self, message: str) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        warn(message, LscbWarning.ADDRESS, self.get_location())
+        node = nodes.problematic(self.rawtext, self.rawtext)
+        return [node], []
+
+
+def cite(env: BuildEnvironment, inliner: Any, key: str, lineno: int) -> list[nodes.Node]:
+    """A parenthetical citation of *key*, made by sphinxcontrib-bibtex's own ``cite:p`` role."""
+    role = env.get_domain("cite").role("p")
+    if role is None:  # sphinxcontrib.bibtex is not loaded: name the key as text
+        return [nodes.Text(key)]
+    result, _messages = role("cite:p", f":cite:p:`{key}`", key, lineno, inliner, {}, [])
+    return list(result)
+
+
+def prose_nodes(value: str | list[str]) -> list[nodes.Node]:
+    """Text from a data file as docutils nodes: a paragraph, or bullet points for a list.
+
+    Data strings are never parsed as markup, so ``<script>`` arrives on the page as text.
+    """
+    if isinstance(value, str):
+        return [nodes.paragraph("", value)]
+    bullets = nodes.bullet_list()
+    for item in value:
+        bullets += nodes.list_item("", nodes.paragraph("", item))
+    return [bullets]
