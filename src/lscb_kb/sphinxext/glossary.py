@@ -36,6 +36,7 @@ class DataGlossaryDirective(LscbDirective):
         assert isinstance(dataset, GlossaryDataset)
         source, _line = self.get_source_info()
         glossary = addnodes.glossary()
+        glossary["sorted"] = True
         dlist = nodes.definition_list(classes=["glossary"])
         glossary += dlist
         for term in sorted(dataset.terms, key=lambda t: t.term.lower()):
