@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .data import Catalogue, LscbError, find_root
+from .data.pages import check_pages
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -18,10 +19,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Load and validate everything under data/; print every problem."""
     root = _root(args)
     catalogue = Catalogue.load(root)
-    for problem in catalogue.problems:
+    problems = sorted([*catalogue.problems, *check_pages(catalogue, root / "docs")])
+    for problem in problems:
         print(problem)
-    if catalogue.problems:
-        count = len(catalogue.problems)
+    if problems:
+        count = len(problems)
         print(
             f"{count} problem{'s' if count != 1 else ''} found in "
             f"{len(catalogue.files)} data files.",

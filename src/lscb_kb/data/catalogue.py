@@ -37,6 +37,10 @@ class AddressError(LookupError):
     """An address, dataset or table that the catalogue does not hold."""
 
 
+class InvalidDataError(AddressError):
+    """The address names a data file that exists but has errors of its own."""
+
+
 @dataclass(frozen=True)
 class FigureRef:
     """One figure, resolved: its value, how the page writes it, and where it was typed."""
@@ -179,7 +183,9 @@ class Catalogue:
                     )
                 return found
         if (year, ident) in self.invalid or (None, ident) in self.invalid:
-            raise AddressError(f"the data file '{ident}' has errors (listed above); fix them first")
+            raise InvalidDataError(
+                f"the data file '{ident}' has errors (listed above); fix them first"
+            )
         known = sorted({i for (y, i) in self.entries if y in (year, None)})
         near = difflib.get_close_matches(ident, known, n=1)
         hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(known)}"
