@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from ruamel.yaml import YAML
 
 from lscb_kb.schema import rendered_schemas
 
@@ -23,8 +24,6 @@ def test_exported_schema_is_in_step_with_models(name: str) -> None:
 
 
 def test_every_data_file_names_its_schema_and_satisfies_it() -> None:
-    from ruamel.yaml import YAML
-
     yaml = YAML(typ="safe")
     for path in sorted((REPO / "data").rglob("*.yaml")):
         first = path.read_text("utf-8").splitlines()[0]
@@ -37,8 +36,19 @@ def test_every_data_file_names_its_schema_and_satisfies_it() -> None:
 
 def test_schema_rejects_what_the_models_reject(tmp_path: Path) -> None:
     schema = json.loads((REPO / "conf" / "schemas" / "tables.schema.json").read_text("utf-8"))
-    bad = {"kind": "tables", "id": "x", "title": "t", "period": "p", "source": "s",
-           "tables": {"a": {"title": "t", "columns": [{"key": "k", "label": "l", "unit": "pounds"}],
-                            "rows": [{"key": "r"}]}}}
+    bad = {
+        "kind": "tables",
+        "id": "x",
+        "title": "t",
+        "period": "p",
+        "source": "s",
+        "tables": {
+            "a": {
+                "title": "t",
+                "columns": [{"key": "k", "label": "l", "unit": "pounds"}],
+                "rows": [{"key": "r"}],
+            }
+        },
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)

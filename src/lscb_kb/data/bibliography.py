@@ -14,7 +14,7 @@ _ENTRY = re.compile(r"^\s*@(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 
 
 def read_keys(path: Path) -> dict[str, int]:
-    """Map each citation key in a BibTeX file to its line. Raises :class:`LscbError` if unreadable."""
+    """Map each citation key in a BibTeX file to its line; :class:`LscbError` if unreadable."""
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")

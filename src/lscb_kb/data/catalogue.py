@@ -280,7 +280,9 @@ class Catalogue:
                 f"table '{entry.id}.{table_name}' has no column '{column_key}'"
                 + _near(column_key, columns)
             )
-        rows = {str(r.get("key")): (("rows", i), r) for i, r in enumerate(table.rows)}
+        rows: dict[str, tuple[tuple[PathPart, ...], dict[str, Cell]]] = {
+            str(r.get("key")): (("rows", i), r) for i, r in enumerate(table.rows)
+        }
         if table.total is not None:
             rows[str(table.total.get("key", "total"))] = (("total",), table.total)
         if row_key not in rows:

@@ -11,7 +11,7 @@ PathPart = str | int
 
 
 def format_path(parts: Sequence[PathPart]) -> str:
-    """Render a path inside a document: ``('expenditure', 1, 'amount')`` -> ``expenditure[1].amount``."""
+    """A path inside a document: ``('rows', 1, 'amount')`` -> ``rows[1].amount``."""
     out = ""
     for part in parts:
         if isinstance(part, int):

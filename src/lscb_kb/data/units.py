@@ -41,7 +41,7 @@ def _shown(value: Cell) -> str:
 
 
 def check_value(value: Cell, spec: UnitSpec) -> str | None:
-    """Why *value* is not a valid value of *spec*, or ``None`` if it is. ``None`` (blank) is valid."""
+    """Why *value* is not valid for *spec*, or ``None`` if it is. A blank (``None``) is valid."""
     if value is None:
         return None
     unit = spec.unit
@@ -102,7 +102,8 @@ def format_value(value: Cell, spec: UnitSpec) -> str:
     if unit == "date":
         assert isinstance(value, dt.date)
         return f"{value.day} {value:%B %Y}"
-    number = Decimal(value) if not isinstance(value, bool) else Decimal(int(value))
+    assert isinstance(value, int | Decimal)
+    number = Decimal(int(value)) if isinstance(value, bool) else Decimal(value)
     if unit == "money":
         if spec.pence:
             return f"£{number.quantize(Decimal('0.01')):,}"

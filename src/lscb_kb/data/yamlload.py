@@ -154,7 +154,7 @@ def _plain(node: Any, path: tuple[PathPart, ...], out: Located) -> Any:
 
 
 def load_yaml(path: Path) -> Located:
-    """Read one YAML file. Raises :class:`LscbError` with a located problem if it can not be read."""
+    """Read one YAML file; :class:`LscbError` with a located problem if it can not be read."""
     from .problems import LscbError  # noqa: PLC0415
 
     shown = display_path(path)

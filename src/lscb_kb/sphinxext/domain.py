@@ -24,7 +24,7 @@ class LscbDomain(Domain):
 
     name = "lscb"
     label = "Safeguarding knowledge base"
-    initial_data: dict[str, Any] = {  # noqa: RUF012
+    initial_data = {  # noqa: RUF012
         "uses": {},
         "all_data": {},
         "files": [],

@@ -26,7 +26,7 @@ class FigureRole(LscbRole):
         try:
             figure = self.catalogue.resolve(address)
         except AddressError as err:
-            return self.warning(f"fig {address!r}: {err}")
+            return self.warn(f"fig {address!r}: {err}")
         self.use(figure.entry)
         node = nodes.inline(figure.text, figure.text, classes=["lscb-figure"])
         return [node], []

@@ -28,9 +28,7 @@ class DataGlossaryDirective(LscbDirective):
     def run(self) -> list[nodes.Node]:
         entry = self.catalogue.glossary()
         if entry is None:
-            return self.warning(
-                "data-glossary: there is no glossary file (kind: glossary) in data/"
-            )
+            return self.warn("data-glossary: there is no glossary file (kind: glossary) in data/")
         self.use(entry)
         dataset = entry.dataset
         assert isinstance(dataset, GlossaryDataset)

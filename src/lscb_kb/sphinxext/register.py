@@ -53,7 +53,7 @@ class DataRegisterDirective(LscbDirective):
         try:
             entry = self.catalogue.register(self.arguments[0])
         except AddressError as err:
-            return self.warning(f"data-register {self.arguments[0]!r}: {err}")
+            return self.warn(f"data-register {self.arguments[0]!r}: {err}")
         self.use(entry)
         dataset = entry.dataset
         assert isinstance(dataset, RegisterDataset)
@@ -67,13 +67,13 @@ class DataRegisterDirective(LscbDirective):
             known = {r.id for r in records}
             for ident in wanted:
                 if ident not in known:
-                    return self.warning(
+                    return self.warn(
                         f"data-register {self.arguments[0]!r}: no record "
                         f"'{ident}'; records are {', '.join(sorted(known))}"
                     )
             records = [r for r in records if r.id in wanted]
         if not records:
-            return self.warning(
+            return self.warn(
                 f"data-register {self.arguments[0]!r}: no records match the options given"
             )
         container = nodes.container(classes=["lscb-register"])

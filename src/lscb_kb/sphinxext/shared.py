@@ -21,7 +21,7 @@ WARNING_TYPE = "lscb"
 
 
 class LscbWarning(Enum):
-    """The subtypes of the ``lscb`` warning type. Each can be silenced with ``suppress_warnings``."""
+    """Subtypes of the ``lscb`` warning type; each can be silenced with ``suppress_warnings``."""
 
     DATA = "data"
     """A data file is invalid: it is reported at the file, line and column of the mistake."""
@@ -80,7 +80,7 @@ class LscbDirective(SphinxDirective):
         """Record that this page reads *entry*'s file, so editing it rebuilds this page."""
         _note_entry(self.env, entry)
 
-    def warning(self, message: str, subtype: LscbWarning | None = None) -> list[nodes.Node]:
+    def warn(self, message: str, subtype: LscbWarning | None = None) -> list[nodes.Node]:
         warn(message, subtype or self.warning_subtype, self.get_location())
         return []
 
@@ -95,7 +95,7 @@ class LscbRole(SphinxRole):
     def use(self, entry: Entry) -> None:
         _note_entry(self.env, entry)
 
-    def warning(self, message: str) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    def warn(self, message: str) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         warn(message, LscbWarning.ADDRESS, self.get_location())
         node = nodes.problematic(self.rawtext, self.rawtext)
         return [node], []

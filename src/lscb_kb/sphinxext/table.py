@@ -14,6 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..data import AddressError
+from ..data.models import TablesDataset
 from ..data.units import format_value
 from ..data.validate import column_spec, row_spec
 from .shared import LscbDirective, cite, prose_nodes
@@ -48,7 +49,7 @@ class DataTableDirective(LscbDirective):
         try:
             entry, name, table = self.catalogue.table(self.arguments[0])
         except AddressError as err:
-            return self.warning(f"data-table {self.arguments[0]!r}: {err}")
+            return self.warn(f"data-table {self.arguments[0]!r}: {err}")
         self.use(entry)
         container = nodes.container(classes=["lscb-dataset", *self.options.get("class", [])])
         table_node = self.render(table, self.options.get("caption") or table.title)
@@ -59,6 +60,7 @@ class DataTableDirective(LscbDirective):
         if "name" in self.options:
             self.add_name(table_node)
         if "no-source" not in self.options:
+            assert isinstance(entry.dataset, TablesDataset)
             container += self.source_line(table, entry.dataset.source, entry.dataset.section)
         if table.notes:
             notes = nodes.container(classes=["lscb-notes"])
@@ -73,10 +75,10 @@ class DataTableDirective(LscbDirective):
         group = nodes.tgroup(cols=len(columns))
         node += group
         for index, _column in enumerate(columns):
-            spec = nodes.colspec(colwidth=1)
+            colspec = nodes.colspec(colwidth=1)
             if index == 0:
-                spec["stub"] = 1
-            group += spec
+                colspec["stub"] = 1
+            group += colspec
         head = nodes.thead()
         header = nodes.row()
         for column in columns:
