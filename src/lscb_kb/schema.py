@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .data.models import MODELS, schema_for
+from .data.models import SCHEMAS, schema_for
 
 
 def rendered_schemas() -> dict[str, str]:
     """File name -> the JSON text that ``conf/schemas/`` must hold."""
     return {
         f"{kind}.schema.json": json.dumps(schema_for(kind), indent=2, sort_keys=True) + "\n"
-        for kind in MODELS
+        for kind in SCHEMAS
     }
 
 

@@ -81,6 +81,58 @@ class Table(_Model):
     notes: Prose | None = None
 
 
+class _Rule(_Model):
+    id: Key = Field(description="Stable id; the discrepancy register names failing rules by it.")
+    note: Text | None = Field(default=None, description="Why the rule holds, or which reading.")
+
+
+class SumRule(_Rule):
+    """The figures in ``parts`` add up to ``total`` (exactly, for counts and money)."""
+
+    kind: Literal["sum"]
+    parts: list[Text] = Field(min_length=2)
+    total: Text
+
+
+class SharesRule(_Rule):
+    """Percentages in ``parts`` add up to 100 within the rounding their printed precision allows."""
+
+    kind: Literal["shares"]
+    parts: list[Text] = Field(min_length=2)
+
+
+class ShareRule(_Rule):
+    """``share`` is ``part`` as a percentage of ``whole``, at the precision it is printed with."""
+
+    kind: Literal["share"]
+    part: Text
+    whole: Text
+    share: Text
+
+
+class ChangeRule(_Rule):
+    """``change`` is the change from ``base`` to ``value``, read as per cent or as points."""
+
+    kind: Literal["change"]
+    base: Text
+    value: Text
+    change: Text
+    reading: Literal["percent", "points"]
+    direction: Literal["increase", "decrease"]
+
+
+class EqualRule(_Rule):
+    """The report states one figure in several places: every statement gives the same value."""
+
+    kind: Literal["equal"]
+    figures: list[Text] = Field(min_length=2)
+
+
+Rule = Annotated[
+    SumRule | SharesRule | ShareRule | ChangeRule | EqualRule, Field(discriminator="kind")
+]
+
+
 class DatasetBase(_Model):
     """What every data file says about itself."""
 
@@ -91,6 +143,9 @@ class DatasetBase(_Model):
     section: Text | None = Field(default=None, description="Where in the source, e.g. '3.5'.")
     notes: Prose | None = None
     topics: list[Key] = Field(default_factory=list)
+    rules: list[Rule] = Field(
+        default_factory=list, description="Consistency rules over figures of this year."
+    )
 
 
 class TablesDataset(DatasetBase):
@@ -151,6 +206,31 @@ class RegisterDataset(DatasetBase):
     records: list[Record] = Field(min_length=1)
 
 
+class Discrepancy(_Model):
+    """A contradiction in the published report, found by a rule and recorded once."""
+
+    id: RecordId
+    rule: Text = Field(description="The id of the rule that finds it, as `lscb-kb check` prints.")
+    title: Text
+    uses: Text = Field(description="Which figure the site uses, and why.")
+    reader_note: Text = Field(description="What a reader should know.")
+    topics: list[Key] = Field(default_factory=list)
+
+
+class DiscrepancyRegister(DatasetBase):
+    """The discrepancy register: every contradiction in the report that the rules find."""
+
+    kind: Literal["discrepancies"]
+    discrepancies: list[Discrepancy] = Field(min_length=1)
+
+
+class RulesFile(_Model):
+    """Rules that span files, kept in ``conf/rules.yaml``."""
+
+    kind: Literal["rules"]
+    rules: list[Rule] = Field(min_length=1)
+
+
 class Term(_Model):
     """A glossary entry: an acronym or term of art, defined once."""
 
@@ -171,19 +251,24 @@ class GlossaryDataset(_Model):
     terms: list[Term] = Field(min_length=1)
 
 
-Dataset = TablesDataset | FiguresDataset | RegisterDataset | GlossaryDataset
+Dataset = TablesDataset | FiguresDataset | RegisterDataset | GlossaryDataset | DiscrepancyRegister
 
 MODELS: dict[str, type[BaseModel]] = {
     "tables": TablesDataset,
     "figures": FiguresDataset,
     "register": RegisterDataset,
     "glossary": GlossaryDataset,
+    "discrepancies": DiscrepancyRegister,
 }
+"""The kinds of file that live in ``data/``."""
+
+SCHEMAS: dict[str, type[BaseModel]] = {**MODELS, "rules": RulesFile}
+"""Every kind of file with a JSON Schema, including ``conf/rules.yaml``."""
 
 
 def schema_for(kind: str) -> dict[str, Any]:
     """The JSON Schema an editor uses to check a data file of this kind."""
-    schema = MODELS[kind].model_json_schema(mode="validation")
+    schema = SCHEMAS[kind].model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{kind}.schema.json"
     return schema

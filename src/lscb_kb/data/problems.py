@@ -49,6 +49,25 @@ class Problem:
             return f"{self.file}:{self.line}:{self.column}"
         return f"{self.file}:{self.line}"
 
+    def as_dict(self) -> dict[str, str | int]:
+        """The problem as JSON-ready fields."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "where": self.where,
+            "message": self.message,
+            "check": self.rule,
+        }
+
+    def github(self) -> str:
+        """A GitHub Actions annotation, shown on the line of the pull request that caused it."""
+        message = f"{self.where}: {self.message}" if self.where else self.message
+        for old, new in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A")):
+            message = message.replace(old, new)
+        col = f",col={self.column}" if self.column else ""
+        return f"::error file={self.file},line={self.line}{col},title=lscb {self.rule}::{message}"
+
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
         return f"{self.location}: {where}{self.message}"

@@ -100,7 +100,9 @@ def _loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-def validate_document(located: Located) -> tuple[Dataset | None, list[Problem]]:
+def validate_document(
+    located: Located, models: dict[str, type[BaseModel]] | None = None
+) -> tuple[Dataset | None, list[Problem]]:
     """Validate a loaded document. Returns the model (or ``None``) and every problem found."""
     doc = located.value
     if not isinstance(doc, dict):
@@ -109,14 +111,15 @@ def validate_document(located: Located) -> tuple[Dataset | None, list[Problem]]:
                 (), f"must be a mapping of fields starting with 'kind:', got {_got(doc)}"
             )
         ]
+    models = models or MODELS
     kind = doc.get("kind")
-    if kind not in MODELS:
+    if kind not in models:
         if "kind" not in doc:
-            message = f"'kind' is required: one of {', '.join(MODELS)}"
+            message = f"'kind' is required: one of {', '.join(models)}"
             return None, [located.problem((), message)]
-        message = f"must be one of {', '.join(MODELS)}, got {_got(kind)}"
+        message = f"must be one of {', '.join(models)}, got {_got(kind)}"
         return None, [located.problem(("kind",), message)]
-    model = MODELS[kind]
+    model = models[kind]
     try:
         dataset = model.model_validate(doc)
     except ValidationError as err:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .config import setup_config
+from .discrepancies import setup_discrepancies
 from .domain import setup_domain
 from .figure import setup_figure_role
 from .glossary import setup_glossary
@@ -36,6 +37,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_figure_role(app)
     setup_register(app)
     setup_glossary(app)
+    setup_discrepancies(app)
     app.connect("builder-inited", report_data_problems)
     return {
         "version": __version__,

@@ -1,0 +1,106 @@
+"""The ``data-discrepancies`` directive: where the published report contradicts itself.
+
+Each entry of the discrepancy register is shown with the figures its rule compares, taken
+live from the data, what the rule found, which figure the site uses and what a reader should
+know.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from ..data.catalogue import FigureRef
+from ..data.models import DiscrepancyRegister, FiguresDataset, TablesDataset
+from ..data.rules import RULES_FILE, check_figures
+from .register import _field
+from .shared import LscbDirective, LscbWarning
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def figure_section(figure: FigureRef) -> str | None:
+    """The section of the report a figure comes from, if the data says."""
+    dataset = figure.entry.dataset
+    name = figure.address.split(":")[-1].split("/")
+    if isinstance(dataset, FiguresDataset) and len(name) == 2:
+        return dataset.figures[name[1]].section or dataset.section
+    if isinstance(dataset, TablesDataset):
+        table = dataset.tables.get(name[0].partition(".")[2])
+        if table is not None and table.section:
+            return table.section
+    return dataset.section if isinstance(dataset, TablesDataset | FiguresDataset) else None
+
+
+class DataDiscrepanciesDirective(LscbDirective):
+    """List every recorded contradiction of the register, with its figures from the data."""
+
+    has_content = False
+    warning_subtype = LscbWarning.DIRECTIVE
+
+    def run(self) -> list[nodes.Node]:
+        catalogue = self.catalogue
+        from .domain import LscbDomain  # noqa: PLC0415
+
+        domain = self.env.get_domain(LscbDomain.name)
+        assert isinstance(domain, LscbDomain)
+        domain.note_all_data(self.env.docname)
+        for entry in catalogue.entries.values():
+            self.use(entry)
+        self.env.note_dependency(str(catalogue.settings.root / RULES_FILE))
+        _problems, known = check_figures(catalogue)
+        outcomes = {(o.year or catalogue.settings.current_year, o.rule_id): o for o in known}
+        registers = [
+            e for e in catalogue.entries.values() if isinstance(e.dataset, DiscrepancyRegister)
+        ]
+        if not registers:
+            return self.warn(
+                "data-discrepancies: there is no discrepancy register "
+                "(kind: discrepancies) in data/"
+            )
+        container = nodes.container(classes=["lscb-register", "lscb-discrepancies"])
+        for entry in sorted(registers, key=lambda e: str(e.year)):
+            dataset = entry.dataset
+            assert isinstance(dataset, DiscrepancyRegister)
+            for item in dataset.discrepancies:
+                outcome = outcomes.get((entry.year or catalogue.settings.current_year, item.rule))
+                box = nodes.container(classes=["lscb-record"], ids=[nodes.make_id(item.id)])
+                head = nodes.paragraph(classes=["lscb-record-title"])
+                head += nodes.strong(item.title, item.title)
+                box += head
+                fields = nodes.field_list(classes=["lscb-record-fields"])
+                if outcome is not None:
+                    figures = nodes.bullet_list()
+                    for figure in outcome.figures:
+                        para = nodes.paragraph()
+                        para += nodes.Text(f"{figure.label}: ")
+                        para += nodes.inline(figure.text, figure.text, classes=["lscb-figure"])
+                        section = figure_section(figure)
+                        if section:
+                            para += nodes.Text(f" (section {section})")
+                        figures += nodes.list_item("", para)
+                    fields += _field("The figures", [figures])
+                    fields += _field(
+                        "What the check found",
+                        [
+                            nodes.paragraph(
+                                "", outcome.message[0].upper() + outcome.message[1:] + "."
+                            )
+                        ],
+                    )
+                fields += _field("What this site shows", [nodes.paragraph("", item.uses)])
+                fields += _field("What to know", [nodes.paragraph("", item.reader_note)])
+                reference = nodes.paragraph()
+                reference += nodes.literal(item.id, item.id)
+                year = f", {entry.year}" if entry.year else ""
+                reference += nodes.Text(f"{year}; rule {item.rule}")
+                fields += _field("Reference", [reference])
+                box += fields
+                container += box
+        return [container]
+
+
+def setup_discrepancies(app: Sphinx) -> None:
+    app.add_directive("data-discrepancies", DataDiscrepanciesDirective)
