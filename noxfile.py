@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import nox
@@ -29,31 +28,9 @@ def _install(session: nox.Session, *extras: str) -> None:
 def build(session: nox.Session) -> None:
     """Build the HTML site afresh into build/html, replacing it only if the build passes."""
     _install(session)
-    fresh = BUILD / "html.new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    session.run("lscb-kb", "check")
-    session.run(
-        "sphinx-build",
-        "-b",
-        "html",
-        "-E",
-        *SPHINX,
-        "docs",
-        str(fresh),
-        "--doctree-dir",
-        str(BUILD / "doctrees.new"),
-        *session.posargs,
-    )
-    target = BUILD / "html"
-    old = BUILD / "html.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(BUILD / "doctrees", ignore_errors=True)
-    (BUILD / "doctrees.new").rename(BUILD / "doctrees")
-    session.log(f"Site built: {target / 'index.html'}")
+    # Checks, then sphinx-build -E -n -W --keep-going into build/html.new, then the swap:
+    # src/lscb_kb/publish.py, so that the tests exercise the same code.
+    session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT), "--", *session.posargs)
 
 
 @nox.session
@@ -72,11 +49,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint with ruff and type-check with mypy."""
+    """Lint with ruff, type-check with mypy, and check the CI workflows."""
     _install(session, "lint")
     session.run("ruff", "check", "src", "tests", "noxfile.py", "conf/conf.py")
     session.run("ruff", "format", "--check", "--diff", "src", "tests", "noxfile.py")
     session.run("mypy", *session.posargs)
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("zizmor", "--offline", "--config", ".github/zizmor.yml", ".github/workflows")
 
 
 @nox.session
@@ -94,6 +74,36 @@ def linkcheck(session: nox.Session) -> None:
         str(BUILD / "linkcheck-cache.json"),
         *session.posargs,
     )
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Search, review banner and axe-core on every page, in Chromium, on the built site."""
+    _install(session, "browser")
+    site = BUILD / "html"
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        session.log("No built site with a search index: building it first.")
+        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    # The tests drive Debian's Chromium (/usr/bin/chromium, or $LSCB_CHROMIUM), never a
+    # browser downloaded by Playwright.
+    session.env["LSCB_SITE"] = str(site)
+    session.run("pytest", "tests/browser", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks; write benchmarks/results.json and docs/develop/benchmarks.md."""
+    _install(session, "bench")
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(name="new-year")
+def new_year(session: nox.Session) -> None:
+    """Start the next reporting year: nox -s new-year -- 2010-11."""
+    if not session.posargs:
+        session.error("name the new year, for example: nox -s new-year -- 2010-11")
+    _install(session)
+    session.run("lscb-kb", "new-year", *session.posargs)
 
 
 @nox.session

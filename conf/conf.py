@@ -22,6 +22,8 @@ extensions = [
 
 # The project folder, which holds data/ and conf/lscb.toml.
 lscb_root = ".."
+# Every page names its topics in front matter, from conf/topics.yaml.
+lscb_require_topics = True
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
@@ -33,7 +35,12 @@ html_css_files = ["lscb.css"]
 # MyST: no raw HTML, and only the syntax extensions the pages need.
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "substitution"]
 myst_heading_anchors = 3
-myst_substitutions = {"board": SETTINGS["board"]["short_name"]}
+myst_substitutions = {
+    "board": SETTINGS["board"]["short_name"],
+    # The disclosure threshold, so that docs/data/disclosure.md states the one in force.
+    "threshold": str(SETTINGS.get("disclosure", {}).get("threshold", 4)),
+    "symbol": str(SETTINGS.get("disclosure", {}).get("symbol", "[c]")),
+}
 
 # Citations: every table and finding names its source from data/references.bib.
 bibtex_bibfiles = [str(ROOT / "data" / "references.bib")]
@@ -54,7 +61,7 @@ html_theme_options = {
     "head_font_family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif",
     "code_font_family": "ui-monospace, 'Cascadia Mono', Consolas, monospace",
 }
-html_sidebars = {"**": ["about.html", "searchbox.html", "navigation.html"]}
+html_sidebars = {"**": ["about.html", "lscb-searchbox.html", "navigation.html"]}
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = "%d %B %Y"

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from .data import Catalogue, LscbError, Problem, find_root
 from .data.pages import check_pages
+from .data.personal import scan_project
 from .data.rules import Outcome, check_figures, evaluate
+from .data.safety import scan_pages
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -32,6 +34,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     catalogue = Catalogue.load(root)
     problems = [*catalogue.problems, *check_pages(catalogue, root / "docs")]
+    problems.extend(scan_pages(root, catalogue.settings.data_dir))  # content safety
+    problems.extend(scan_project(root))  # personal data in data/ and docs/
+    problems.extend(_review_problems(root))  # each page's owner and review dates
     known: list[Outcome] = []
     if not catalogue.problems:
         figure_problems, known = check_figures(catalogue)
@@ -98,6 +103,67 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_year(args: argparse.Namespace) -> int:
+    """Start the next reporting year from the last one (same tables, empty figures)."""
+    from .data.newyear import start_year  # noqa: PLC0415
+    from .data.settings import load_settings  # noqa: PLC0415
+
+    root = _root(args)
+    written = start_year(load_settings(root), args.year, args.from_year)
+    for path in written:
+        print(f"wrote {path.relative_to(root)}")
+    print(
+        f"Fill in the figures for {args.year} in data/{args.year}/, then run "
+        "`nox -s figures` and `nox -s build`."
+    )
+    return 0
+
+
+def _review_problems(root: Path) -> list[Problem]:
+    from .data.reviews import read_reviews, review_settings  # noqa: PLC0415
+
+    settings = review_settings(root)
+    _reviews, problems = read_reviews(root / "docs", required=settings.required)
+    return problems
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """List the pages whose review is due or overdue, with their owners."""
+    import datetime as dt  # noqa: PLC0415
+
+    from .data.reviews import due_or_overdue, read_reviews, review_settings  # noqa: PLC0415
+
+    root = _root(args)
+    settings = review_settings(root)
+    within = settings.due_within_days if args.within is None else args.within
+    reviews, problems = read_reviews(root / "docs", required=settings.required)
+    _emit(problems, "text")
+    today = args.today or dt.date.today()
+    listed = due_or_overdue(reviews, today, within)
+    for review, status in listed:
+        print(
+            f"{review.file}:{review.line}: {status}: review due {review.due.isoformat()}, "
+            f"owner {review.owner}: {review.title or review.page}"
+        )
+    overdue = sum(1 for _review, status in listed if status == "overdue")
+    print(
+        f"{len(reviews)} pages: {overdue} overdue, {len(listed) - overdue} due within "
+        f"{within} days (as of {today.isoformat()}).",
+        file=sys.stderr,
+    )
+    return 1 if problems else 0
+
+
+def _date_arg(text: str) -> object:
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = f"must be a date written YYYY-MM-DD, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     """Write the JSON Schemas of the data files into conf/schemas/."""
     from .schema import write_schemas  # noqa: PLC0415
@@ -146,6 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     links.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     links.set_defaults(func=cmd_links)
+    new_year = sub.add_parser("new-year", help=cmd_new_year.__doc__)
+    new_year.add_argument("year", help="the new reporting year, such as 2010-11")
+    new_year.add_argument(
+        "--from", dest="from_year", help="the year to start from (default: the latest in data/)"
+    )
+    new_year.set_defaults(func=cmd_new_year)
+    review = sub.add_parser("review", help=cmd_review.__doc__)
+    review.add_argument(
+        "--within", type=int, help="days ahead that count as due (default: conf/lscb.toml)"
+    )
+    review.add_argument("--today", type=_date_arg, help="the date to judge by (default: today)")
+    review.set_defaults(func=cmd_review)
     schemas = sub.add_parser("schemas", help=cmd_schemas.__doc__)
     schemas.set_defaults(func=cmd_schemas)
     return parser
@@ -156,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # the output was piped into a program that stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except LscbError as err:
         for problem in err.problems:
             print(problem)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .bibliography import read_keys
+from .disclosure import check_declaration
 from .models import (
     Cell,
     Dataset,
@@ -100,6 +101,7 @@ class Catalogue:
             cat.problems.extend(err.problems)
             return cat
         cat = cls(settings=settings)
+        cat.problems.extend(settings.problems)
         try:
             cat.bib_keys = read_keys(settings.bibliography_path)
         except LscbError as err:
@@ -146,6 +148,7 @@ class Catalogue:
             return
         entry = Entry(path=path, year=year, dataset=dataset, located=located)
         self.problems.extend(self._check_sources(entry))
+        self.problems.extend(check_declaration(located, dataset, self.settings.child_topics))
         if not problems:
             self.entries[(year, ident)] = entry
 

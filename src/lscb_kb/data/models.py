@@ -11,7 +11,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 """A stable key used in figure addresses: lower-case letters, digits and hyphens."""
@@ -133,6 +140,24 @@ Rule = Annotated[
 ]
 
 
+class PublishedInFull(_Model):
+    """The board has already published this file's figures in full, and says why and when."""
+
+    reason: Text = Field(description="Why the figures may be shown in full; the page states it.")
+    when: int | dt.date = Field(
+        description="When the board published them: a year (2010) or a date (2010-07-15)."
+    )
+
+    @field_validator("when")
+    @classmethod
+    def _year(cls, when: int | dt.date) -> int | dt.date:
+        if isinstance(when, int) and not 1990 <= when <= 2100:
+            raise ValueError(
+                f"must be a year such as 2010 or a date such as 2010-07-15, got {when}"
+            )
+        return when
+
+
 class DatasetBase(_Model):
     """What every data file says about itself."""
 
@@ -145,6 +170,17 @@ class DatasetBase(_Model):
     topics: list[Key] = Field(default_factory=list)
     rules: list[Rule] = Field(
         default_factory=list, description="Consistency rules over figures of this year."
+    )
+    about_individual_children: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the counts are about individual children (deaths, allegations, cases). "
+            "If true, counts from 1 to the threshold in conf/lscb.toml are hidden."
+        ),
+    )
+    published_in_full: PublishedInFull | None = Field(
+        default=None,
+        description="The board has already published these figures in full: why, and when.",
     )
 
 

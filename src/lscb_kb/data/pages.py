@@ -57,10 +57,34 @@ def page_references(docs: Path) -> Iterator[PageReference]:
                     path, number, line.index("{") + 1, directive.group(1), directive.group(2)
                 )
                 continue
-            for match in _ROLE.finditer(line):
+            for match in _ROLE.finditer(_mask_code_spans(line)):
                 yield PageReference(
                     path, number, match.start() + 1, match.group(1), match.group(2).strip()
                 )
+
+
+def _mask_code_spans(line: str) -> str:
+    """Blank out inline code (`` `like this` ``) so examples of roles are not taken as uses.
+
+    A role's own backticks follow its ``}`` and are kept; columns stay where they were.
+    """
+    out = list(line)
+    index = 0
+    while index < len(line):
+        if line[index] != "`":
+            index += 1
+            continue
+        run = len(line[index:]) - len(line[index:].lstrip("`"))
+        closing = line.find("`" * run, index + run)
+        while closing != -1 and line[closing + run : closing + run + 1] == "`":
+            closing = line.find("`" * run, closing + run + 1)
+        if closing == -1:
+            break
+        if index == 0 or line[index - 1] != "}":
+            for position in range(index, closing + run):
+                out[position] = " "
+        index = closing + run
+    return "".join(out)
 
 
 def _glossary_terms(catalogue: Catalogue) -> set[str]:

@@ -219,7 +219,10 @@ class _Evaluator:
             if any(p is None for p in parts):
                 return None
             found = [p for p in parts if p is not None]
-            values = [_number(p) or Decimal(0) for p in found]
+            numbers = [_number(p) for p in found]
+            if any(n is None for n in numbers):
+                return True, "blank figures are not checked", found
+            values = [n for n in numbers if n is not None]
             added = sum(values, Decimal(0))
             tolerance = sum((_half_unit(v) for v in values), Decimal(0))
             holds = abs(added - 100) <= tolerance

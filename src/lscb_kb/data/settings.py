@@ -5,10 +5,21 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .problems import LscbError, Problem, display_path
 
 SETTINGS_FILE = Path("conf") / "lscb.toml"
+
+CHILD_TOPICS = (
+    "allegations",
+    "child-deaths",
+    "child-protection",
+    "children-in-care",
+    "private-fostering",
+    "serious-case-reviews",
+)
+"""Topics whose files of counts must say whether they are about individual children."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,22 @@ class Settings:
     current_year: str | None = None
     data_dir: str = "data"
     bibliography: str = "data/references.bib"
+    disclosure_threshold: int = 4
+    disclosure_symbol: str = "[c]"
+    disclosure_page: str = "data/disclosure"
+    child_topics: tuple[str, ...] = CHILD_TOPICS
+    problems: tuple[Problem, ...] = ()
+    """Mistakes in the settings that did not stop them being read (defaults used instead)."""
+    licence: str = "Open Government Licence v3.0"
+    licence_url: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    repository: str = ""
+    branch: str = "main"
+    content_security_policy: str = ""
+    topics_file: str = "conf/topics.yaml"
+
+    @property
+    def topics_path(self) -> Path:
+        return self.root / self.topics_file
 
     @property
     def data_path(self) -> Path:
@@ -58,9 +85,11 @@ def load_settings(root: Path) -> Settings:
         raise LscbError(
             [Problem(display_path(path), line, 0, "", f"not valid TOML: {text}", "config")]
         ) from None
+    disclosure, problems = _disclosure(path, raw.get("disclosure", {}))
     board = raw.get("board", {})
     years = raw.get("years", {})
     paths = raw.get("paths", {})
+    publication = raw.get("publication", {})
     return Settings(
         root=root,
         board_name=str(board.get("name", Settings.board_name)),
@@ -68,4 +97,70 @@ def load_settings(root: Path) -> Settings:
         current_year=years.get("current"),
         data_dir=str(paths.get("data", Settings.data_dir)),
         bibliography=str(paths.get("bibliography", Settings.bibliography)),
+        licence=str(publication.get("licence", Settings.licence)),
+        licence_url=str(publication.get("licence_url", Settings.licence_url)),
+        repository=str(publication.get("repository", Settings.repository)).rstrip("/"),
+        branch=str(publication.get("branch", Settings.branch)),
+        content_security_policy=str(
+            publication.get("content_security_policy", Settings.content_security_policy)
+        ),
+        topics_file=str(paths.get("topics", Settings.topics_file)),
+        problems=problems,
+        **disclosure,
     )
+
+
+def _disclosure(path: Path, table: object) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The ``[disclosure]`` table: threshold, symbol, policy page and child topics.
+
+    A wrong value is a problem, and the default (which protects children) is used meanwhile,
+    so that the rest of the project is still checked.
+    """
+    shown = display_path(path)
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        line = _line_of(path, key, section="disclosure")
+        problems.append(Problem(shown, line, 0, f"disclosure.{key}", message, "config"))
+
+    if not isinstance(table, dict):
+        bad("", "must be a table of settings, such as 'threshold = 4'")
+        return {}, tuple(problems)
+    out: dict[str, Any] = {}
+    threshold = table.get("threshold", Settings.disclosure_threshold)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        bad("threshold", f"must be a whole number of at least 1, got {threshold!r}")
+    else:
+        out["disclosure_threshold"] = threshold
+    symbol = table.get("symbol", Settings.disclosure_symbol)
+    if not isinstance(symbol, str) or not symbol.strip() or any(ch.isdigit() for ch in symbol):
+        bad("symbol", f"must be text without digits, such as '[c]', got {symbol!r}")
+    else:
+        out["disclosure_symbol"] = symbol.strip()
+    page = table.get("policy_page", Settings.disclosure_page)
+    if not isinstance(page, str) or not page.strip():
+        bad("policy_page", f"must name a page, such as 'data/disclosure', got {page!r}")
+    else:
+        out["disclosure_page"] = page.strip().removesuffix(".md")
+    topics = table.get("child_topics", list(CHILD_TOPICS))
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        bad("child_topics", f"must be a list of topic keys, got {topics!r}")
+    else:
+        out["child_topics"] = tuple(topics)
+    return out, tuple(problems)
+
+
+def _line_of(path: Path, key: str, section: str) -> int:
+    """The line of *key* in ``[section]`` of a TOML file (the section's line if not found)."""
+    found = 1
+    inside = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = line.strip()
+        if text.startswith("["):
+            inside = text == f"[{section}]"
+            if inside:
+                found = number
+            continue
+        if inside and key and text.split("=")[0].strip() == key:
+            return number
+    return found

@@ -113,7 +113,7 @@ def validate_document(
         ]
     models = models or MODELS
     kind = doc.get("kind")
-    if kind not in models:
+    if not isinstance(kind, str) or kind not in models:
         if "kind" not in doc:
             message = f"'kind' is required: one of {', '.join(models)}"
             return None, [located.problem((), message)]
@@ -223,9 +223,15 @@ def _check_table(located: Located, base: tuple[PathPart, ...], table: Table) -> 
             if name in RESERVED_ROW_KEYS:
                 continue
             if name not in specs:
+                hint = ""
+                if name[:1].isdigit():
+                    hint = (
+                        "; a number was probably typed with a comma, which YAML reads as the "
+                        "start of a new field: write numbers without commas (81751, not 81,751)"
+                    )
                 yield located.problem(
                     (*path, name),
-                    f"is not a column of this table; columns are {', '.join(keys)}",
+                    f"is not a column of this table; columns are {', '.join(keys)}{hint}",
                     at_key=True,
                 )
                 continue

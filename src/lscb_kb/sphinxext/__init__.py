@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .charts import setup_charts
 from .config import setup_config
+from .disclosure import setup_disclosure
 from .discrepancies import setup_discrepancies
 from .domain import setup_domain
+from .downloads import setup_downloads
 from .figure import setup_figure_role
 from .glossary import setup_glossary
+from .html import setup_html
+from .provenance import setup_provenance
 from .register import setup_register
+from .reviews import setup_reviews
+from .safety import setup_safety
+from .search import setup_search
 from .shared import LscbWarning, load_catalogue, warn
 from .table import setup_table
+from .topics import setup_topics
+from .years import setup_years
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,8 +46,18 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_table(app)
     setup_figure_role(app)
     setup_register(app)
+    setup_html(app)
+    setup_reviews(app)
+    setup_search(app)
     setup_glossary(app)
+    setup_disclosure(app)
+    setup_safety(app)
     setup_discrepancies(app)
+    setup_years(app)
+    setup_provenance(app)
+    setup_charts(app)
+    setup_downloads(app)
+    setup_topics(app)
     app.connect("builder-inited", report_data_problems)
     return {
         "version": __version__,

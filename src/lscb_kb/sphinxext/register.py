@@ -15,6 +15,7 @@ from docutils.parsers.rst import directives
 
 from ..data import AddressError
 from ..data.models import STATUS_LABELS, Record, RegisterDataset
+from .html import record_title
 from .shared import LscbDirective, cite, prose_nodes
 
 if TYPE_CHECKING:
@@ -82,12 +83,17 @@ class DataRegisterDirective(LscbDirective):
         return [container]
 
     def render(self, record: Record, default_source: str) -> nodes.container:
-        box = nodes.container(classes=["lscb-record"], ids=[nodes.make_id(record.id)])
-        head = nodes.paragraph(classes=["lscb-record-title"])
-        head += nodes.strong(record.title, record.title)
-        head += nodes.Text(" ")
-        head += status_badge(record.status)
+        box = nodes.container(classes=["lscb-record"])
+        # A heading with the record's id: a search result (and a link target) of its own.
+        head = record_title(classes=["lscb-record-title"], ids=[nodes.make_id(record.id)])
+        head += nodes.inline(record.id, record.id, classes=["lscb-record-id"])
+        head += nodes.Text(": ")
+        head += nodes.Text(record.title)
         box += head
+        status = nodes.paragraph(classes=["lscb-record-status"])
+        status += nodes.Text("Status: ")
+        status += status_badge(record.status)
+        box += status
         fields = nodes.field_list(classes=["lscb-record-fields"])
         for label, value in (("Finding", record.finding), ("Action", record.action)):
             if value:

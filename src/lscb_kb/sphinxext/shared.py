@@ -29,6 +29,12 @@ class LscbWarning(Enum):
     """A page names a dataset, table or figure address that the data does not hold."""
     DIRECTIVE = "directive"
     """A directive of this extension is used wrongly on a page (missing argument, bad option)."""
+    SAFETY = "safety"
+    """A page carries raw HTML, an unsafe link or a file from outside docs/ and data/."""
+    REVIEW = "review"
+    """A page's front matter does not name its owner, last review and next review correctly."""
+    TOPIC = "topic"
+    """A page, data file or record names a topic that is not in ``conf/topics.yaml``."""
 
 
 _CATALOGUES: dict[str, Catalogue] = {}

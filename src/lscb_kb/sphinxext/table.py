@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..data import AddressError
+from ..data import AddressError, Entry
+from ..data.disclosure import PublishedTable, Suppressed, describe_publication, publishable_table
 from ..data.models import TablesDataset
 from ..data.units import format_value
 from ..data.validate import column_spec, row_spec
+from .disclosure import legend, policy, published_note, suppressed_node
+from .provenance import edit_url
 from .shared import LscbDirective, cite, prose_nodes
 
 if TYPE_CHECKING:
@@ -52,23 +55,34 @@ class DataTableDirective(LscbDirective):
             return self.warn(f"data-table {self.arguments[0]!r}: {err}")
         self.use(entry)
         container = nodes.container(classes=["lscb-dataset", *self.options.get("class", [])])
-        table_node = self.render(table, self.options.get("caption") or table.title)
+        published = publishable_table(entry.dataset, name, policy(self.env))
+        table_node = self.render(
+            table, self.options.get("caption") or table.title, published=published
+        )
         self.set_source_info(table_node)
         container += table_node
         ident = f"{entry.id}-{name}".replace(".", "-")
         container["ids"].append(nodes.make_id(f"table-{ident}"))
         if "name" in self.options:
             self.add_name(table_node)
+        if published.any_suppressed:
+            container += legend(self.env)
+        if published.published_in_full is not None and published.status == "published-in-full":
+            container += published_note(describe_publication(published.published_in_full))
         if "no-source" not in self.options:
             assert isinstance(entry.dataset, TablesDataset)
             container += self.source_line(table, entry.dataset.source, entry.dataset.section)
+            container += self.edit_line(entry)
         if table.notes:
             notes = nodes.container(classes=["lscb-notes"])
             notes += prose_nodes(table.notes)
             container += notes
         return [container]
 
-    def render(self, table: Table, caption: str) -> nodes.table:
+    def render(
+        self, table: Table, caption: str, *, published: PublishedTable | None = None
+    ) -> nodes.table:
+        """*table* as a docutils table; cells that *published* hides show the symbol."""
         columns = table.columns
         node = nodes.table(classes=["lscb-table"])
         node += nodes.title(caption, caption)
@@ -93,11 +107,18 @@ class DataTableDirective(LscbDirective):
         rows = [(row, False) for row in table.rows]
         if table.total is not None:
             rows.append((table.total, True))
-        for row, is_total in rows:
+        for row_index, (row, is_total) in enumerate(rows):
             tr = nodes.row(classes=["lscb-total"] if is_total else [])
             for index, column in enumerate(columns):
                 spec = row_spec(column_spec(column), row)
                 value = row.get(column.key)
+                shown = published.cell(row_index, column.key) if published else value
+                if isinstance(shown, Suppressed):
+                    assert published is not None
+                    cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
+                    cell += nodes.paragraph("", "", suppressed_node(shown, published.policy))
+                    tr += cell
+                    continue
                 if is_total and index == 0 and value is None:
                     text = "Total"
                 elif spec.unit == "rate" and spec.per and column.unit == spec.unit:
@@ -124,6 +145,20 @@ class DataTableDirective(LscbDirective):
             para += nodes.Text(f"; period: {period}")
         para += nodes.Text(".")
         return para
+
+    def edit_line(self, entry: Entry) -> list[nodes.Node]:
+        """A link that opens the table's data file for editing, where a repository is set."""
+        settings = self.catalogue.settings
+        try:
+            path = entry.path.resolve().relative_to(settings.root.resolve()).as_posix()
+        except ValueError:
+            return []
+        url = edit_url(settings.repository, settings.branch, path)
+        if url is None:
+            return []
+        para = nodes.paragraph(classes=["lscb-edit"])
+        para += nodes.reference("", f"Edit the data ({path})", refuri=url)
+        return [para]
 
 
 def setup_table(app: Sphinx) -> None:

@@ -1,0 +1,34 @@
+/* The search page: Pagefind's own UI, with results for each section of a page, and the
+ * words from the sidebar's search box (?q=...) searched at once. Everything it loads comes
+ * from this site's pagefind/ folder.
+ */
+(function () {
+  "use strict";
+  function start() {
+    var box = document.getElementById("lscb-search");
+    if (!box || typeof PagefindUI === "undefined") {
+      return;
+    }
+    box.textContent = "";
+    var ui = new PagefindUI({
+      element: "#lscb-search",
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false,
+      autofocus: false,
+      translations: {
+        placeholder: "Search the knowledge base",
+        zero_results: "Nothing found for [SEARCH_TERM]. Try fewer words, or another form of the term."
+      }
+    });
+    var words = new URLSearchParams(window.location.search).get("q");
+    if (words) {
+      ui.triggerSearch(words);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

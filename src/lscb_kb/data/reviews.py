@@ -1,0 +1,305 @@
+"""Who owns each page, when it was last reviewed and when its next review is due.
+
+Every MyST page under ``docs/`` names these in its front matter::
+
+    ---
+    owner: Thurrock LSCB business manager
+    reviewed: 2026-11-27
+    review-due: 2027-11-27
+    ---
+
+``lscb-kb review`` lists the pages due or overdue, ``lscb-kb check`` reports a missing or
+malformed field at the page's ``file:line``, and the Sphinx build shows the fields on each page
+and writes them to ``pages.json``. Whether the fields are required, and how far ahead a review
+counts as due, are set in the ``[reviews]`` table of ``conf/lscb.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .problems import Problem, display_path
+from .settings import SETTINGS_FILE
+
+OWNER, REVIEWED, DUE = "owner", "reviewed", "review-due"
+FIELDS = (OWNER, REVIEWED, DUE)
+EXAMPLE = {
+    OWNER: "Thurrock LSCB business manager",
+    REVIEWED: "2026-11-27",
+    DUE: "2027-11-27",
+}
+"""How each field is written, for the hint in a problem."""
+
+Status = Literal["overdue", "due", "current"]
+
+_FENCE = re.compile(r"^---\s*$")
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The ``[reviews]`` table of ``conf/lscb.toml``."""
+
+    required: bool = False
+    """Every page must name its owner, last review and next review."""
+    due_within_days: int = 30
+    """A page whose review falls within this many days counts as due."""
+
+
+def review_settings(root: Path) -> ReviewSettings:
+    """Read ``[reviews]`` from ``conf/lscb.toml`` under *root*; defaults if it is absent."""
+    path = root / SETTINGS_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ReviewSettings()  # load_settings reports an unreadable file
+    table = raw.get("reviews", {})
+    if not isinstance(table, dict):
+        return ReviewSettings()
+    within = table.get("due_within_days", ReviewSettings.due_within_days)
+    return ReviewSettings(
+        required=bool(table.get("required", False)),
+        due_within_days=within if isinstance(within, int) and within >= 0 else 30,
+    )
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML front matter of one page, with the line in the page of each key."""
+
+    file: str
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    present: bool = False
+    """Whether the page has a front matter block at all."""
+    title: str | None = None
+    """The page's first level-1 heading, if it has one."""
+
+
+def read_front_matter(path: Path) -> tuple[FrontMatter, list[Problem]]:
+    """Read a page's front matter (the YAML between ``---`` lines at its top)."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return FrontMatter(shown), [Problem(shown, 1, 0, "", f"can not be read: {err}", "review")]
+    lines = text.splitlines()
+    title = next((m.group(1) for m in map(_HEADING.match, lines) if m), None)
+    if not lines or not _FENCE.match(lines[0]):
+        return FrontMatter(shown, title=title), []
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        return FrontMatter(shown, present=True, title=title), [
+            Problem(
+                shown, 1, 1, "", "front matter is not closed; end it with a line '---'", "review"
+            )
+        ]
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load("\n".join(lines[1:end]))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        col = mark.column + 1 if mark is not None else 0
+        message = " ".join(str(err.problem or err.context or "").split())
+        return FrontMatter(shown, present=True, title=title), [
+            Problem(shown, line, col, "", f"front matter is not valid YAML: {message}", "review")
+        ]
+    except YAMLError as err:
+        return FrontMatter(shown, present=True, title=title), [
+            Problem(shown, 2, 0, "", f"front matter is not valid YAML: {err}", "review")
+        ]
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        return FrontMatter(shown, present=True, title=title), [
+            Problem(shown, 2, 1, "", "front matter must be a list of 'key: value' lines", "review")
+        ]
+    key_lines = {str(key): data.lc.key(key)[0] + 2 for key in data}
+    return FrontMatter(shown, dict(data), key_lines, present=True, title=title), []
+
+
+@dataclass(frozen=True)
+class PageReview:
+    """One page's owner, last review and next review."""
+
+    page: str
+    """The page's name, as Sphinx knows it: ``context/index``."""
+    file: str
+    line: int
+    """The line of the ``review-due`` field."""
+    owner: str
+    reviewed: dt.date
+    due: dt.date
+    title: str | None = None
+
+    def status(self, today: dt.date, within_days: int = 30) -> Status:
+        """``overdue`` after the due date, ``due`` within *within_days* of it, else ``current``."""
+        if today > self.due:
+            return "overdue"
+        if (self.due - today).days <= within_days:
+            return "due"
+        return "current"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "page": self.page,
+            "title": self.title,
+            "owner": self.owner,
+            "reviewed": self.reviewed.isoformat(),
+            "review_due": self.due.isoformat(),
+            "source": self.file,
+        }
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def review_of(
+    front: FrontMatter, page: str, *, required: bool = True
+) -> tuple[PageReview | None, list[Problem]]:
+    """The review fields of a page, or the problems that stop them being read."""
+    named = [name for name in FIELDS if name in front.values]
+    if not named and not required:
+        return None, []
+    problems: list[Problem] = []
+    if not front.present:
+        lines = "\n".join(f"{name}: {EXAMPLE[name]}" for name in FIELDS)
+        hint = lines.replace("\n", ", ")
+        return None, [
+            Problem(
+                front.file,
+                1,
+                0,
+                "",
+                "the page has no front matter naming its owner, last review and next review; "
+                f"start the page with '---', then {hint}, then '---'",
+                "review",
+            )
+        ]
+    last_line = max(front.lines.values(), default=1)
+    for name in FIELDS:
+        if name not in front.values:
+            problems.append(
+                Problem(
+                    front.file,
+                    last_line,
+                    0,
+                    name,
+                    f"the front matter has no '{name}'; add a line such as "
+                    f"'{name}: {EXAMPLE[name]}'",
+                    "review",
+                )
+            )
+    owner = front.values.get(OWNER)
+    if OWNER in front.values and (not isinstance(owner, str) or not owner.strip()):
+        problems.append(
+            Problem(
+                front.file,
+                front.lines[OWNER],
+                0,
+                OWNER,
+                f"must name who keeps the page up to date, such as '{EXAMPLE[OWNER]}', "
+                f"got {owner!r}",
+                "review",
+            )
+        )
+    dates: dict[str, dt.date] = {}
+    for name in (REVIEWED, DUE):
+        if name not in front.values:
+            continue
+        value = front.values[name]
+        parsed = _date(value)
+        if parsed is None:
+            shown = value.isoformat() if isinstance(value, dt.date) else value
+            problems.append(
+                Problem(
+                    front.file,
+                    front.lines[name],
+                    0,
+                    name,
+                    f"must be a date written YYYY-MM-DD, such as {EXAMPLE[name]}, got {shown!r}",
+                    "review",
+                )
+            )
+        else:
+            dates[name] = parsed
+    if len(dates) == 2 and dates[DUE] <= dates[REVIEWED]:
+        problems.append(
+            Problem(
+                front.file,
+                front.lines[DUE],
+                0,
+                DUE,
+                f"the next review ({dates[DUE].isoformat()}) must come after the last review "
+                f"({dates[REVIEWED].isoformat()})",
+                "review",
+            )
+        )
+    if problems:
+        return None, problems
+    assert isinstance(owner, str)
+    return (
+        PageReview(
+            page=page,
+            file=front.file,
+            line=front.lines[DUE],
+            owner=owner.strip(),
+            reviewed=dates[REVIEWED],
+            due=dates[DUE],
+            title=front.title,
+        ),
+        [],
+    )
+
+
+def page_name(docs: Path, path: Path) -> str:
+    """A page's name as Sphinx knows it: its path under ``docs/`` without the suffix."""
+    return path.relative_to(docs).with_suffix("").as_posix()
+
+
+def read_reviews(docs: Path, *, required: bool = True) -> tuple[list[PageReview], list[Problem]]:
+    """The review fields of every page under *docs*, and every problem found reading them."""
+    reviews: list[PageReview] = []
+    problems: list[Problem] = []
+    for path in sorted(docs.rglob("*.md")):
+        front, found = read_front_matter(path)
+        problems.extend(found)
+        if found:
+            continue
+        review, found = review_of(front, page_name(docs, path), required=required)
+        problems.extend(found)
+        if review is not None:
+            reviews.append(review)
+    return reviews, sorted(problems)
+
+
+def due_or_overdue(
+    reviews: Iterable[PageReview], today: dt.date, within_days: int = 30
+) -> list[tuple[PageReview, Status]]:
+    """The pages whose review is overdue or due within *within_days*, most overdue first."""
+    out = [(review, review.status(today, within_days)) for review in reviews]
+    return sorted(
+        ((review, status) for review, status in out if status != "current"),
+        key=lambda pair: (pair[0].due, pair[0].page),
+    )

@@ -1,0 +1,605 @@
+"""Downloads: every dataset and register as CSV and JSON, and the ``data-catalogue`` directive.
+
+When an HTML build finishes, each data file is written to ``_downloads/data/<year>/`` in the
+output: one ``<id>.<table>.csv`` and ``.json`` per table of a file of tables, and one
+``<id>.csv`` and ``.json`` for a file of figures, a register, the discrepancy register and the
+glossary (which spans years, so it goes straight into ``_downloads/data/``).
+
+Every download obeys disclosure control: table cells and single figures pass through
+:func:`publishable_rows` and :func:`publishable_figure_value`, so a count that the pages hide
+is hidden in the downloads too. Column headings carry their unit; every row carries the key of
+its source in the bibliography.
+
+.. code-block:: md
+
+   ```{data-catalogue}
+   ```
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+from ..data.disclosure import (
+    PublishedCell,
+    PublishedTable,
+    Suppressed,
+    policy_of,
+    publishable_figure,
+    publishable_table,
+)
+from ..data.models import (
+    STATUS_LABELS,
+    Column,
+    DiscrepancyRegister,
+    FiguresDataset,
+    GlossaryDataset,
+    RegisterDataset,
+    Table,
+    TablesDataset,
+)
+from ..data.units import UnitSpec
+from ..data.validate import column_spec, row_spec
+from ..provenance import build_info, stamp
+from .shared import LscbDirective, cite, get_catalogue
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from ..data import Catalogue, Entry
+    from ..data.settings import Settings
+
+DOWNLOADS_DIR = PurePosixPath("_downloads") / "data"
+"""Where the downloads go, inside the HTML output."""
+
+UNIT_WORDS = {"count": "number", "percent": "%", "money": "£", "text": "", "date": "date"}
+
+
+# -- disclosure control ----------------------------------------------------------------------
+
+
+def publishable_rows(entry: Entry, table_name: str, settings: Settings) -> PublishedTable:
+    """The rows (and total row) of a table as they may be published, for pages and downloads.
+
+    The one place where the downloads and the charts meet disclosure control: a count about
+    individual children below the threshold (and any count from which it could be worked back)
+    arrives as :class:`~lscb_kb.data.disclosure.Suppressed`, never as the number.
+    """
+    return publishable_table(entry.dataset, table_name, policy_of(settings))
+
+
+def publishable_figure_value(entry: Entry, name: str, settings: Settings) -> PublishedCell:
+    """One single figure as it may be published."""
+    _status, value = publishable_figure(entry.dataset, name, policy_of(settings))
+    return value
+
+
+# -- what is downloadable --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    """One downloadable table or file: where it goes and what it is called."""
+
+    entry: Entry
+    table: str | None
+    title: str
+
+    @property
+    def stem(self) -> PurePosixPath:
+        name = f"{self.entry.id}.{self.table}" if self.table else self.entry.id
+        folder = DOWNLOADS_DIR / self.entry.year if self.entry.year else DOWNLOADS_DIR
+        return folder / name
+
+    def path(self, suffix: str) -> str:
+        """The download's path inside the HTML output, such as ``_downloads/data/…/x.csv``."""
+        return f"{self.stem}.{suffix}"
+
+
+def downloads_of(entry: Entry) -> list[Download]:
+    """The downloads a data file gives: one per table of a file of tables, else one."""
+    dataset = entry.dataset
+    if isinstance(dataset, TablesDataset):
+        return [Download(entry, name, table.title) for name, table in dataset.tables.items()]
+    return [Download(entry, None, dataset.title)]
+
+
+def sorted_entries(catalogue: Catalogue) -> list[Entry]:
+    """Every valid data file: years in order, then files by id; files across years last."""
+    return sorted(catalogue.entries.values(), key=lambda e: (e.year is None, e.year or "", e.id))
+
+
+# -- contents --------------------------------------------------------------------------------
+
+
+def heading(column: Column) -> str:
+    """A column's heading with its unit: ``Actual expenditure (£)``, ``Rate (per 1,000)``."""
+    spec = column_spec(column)
+    unit = _unit_words(spec)
+    return f"{column.label} ({unit})" if unit else column.label
+
+
+def _unit_words(spec: UnitSpec) -> str:
+    if spec.unit == "rate":
+        return f"per {spec.per:,}" if spec.per else "rate"
+    return UNIT_WORDS[spec.unit]
+
+
+def _plain(value: PublishedCell) -> str:
+    """A cell as CSV text: numbers as typed (``103158.60``), blanks empty, hidden as symbol."""
+    if value is None:
+        return ""
+    if isinstance(value, Suppressed):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """A cell as a JSON value: numbers as numbers, dates as ISO text, hidden as the symbol."""
+    if isinstance(value, Suppressed):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple()[2] == 0
+            else (float(value))
+        )
+    if isinstance(value, int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _prose(value: str | list[str] | None) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else "\n".join(value)
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _about(entry: Entry, settings: Settings) -> dict[str, Any]:
+    dataset = entry.dataset
+    return {
+        "id": entry.id,
+        "year": entry.year,
+        "title": dataset.title,
+        "period": getattr(dataset, "period", None),
+        "source": dataset.source,
+        "section": getattr(dataset, "section", None),
+        "licence": {"name": settings.licence, "url": settings.licence_url},
+        "notes": _notes(getattr(dataset, "notes", None)),
+    }
+
+
+def _notes(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _row_units(table: Table) -> bool:
+    return any(key in row for row in table.rows for key in ("unit", "per"))
+
+
+def table_contents(entry: Entry, name: str, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON of one table, as they may be published."""
+    dataset = entry.dataset
+    assert isinstance(dataset, TablesDataset)
+    table = dataset.tables[name]
+    published = publishable_rows(entry, name, settings)
+    source = table.source or dataset.source
+    mixed = _row_units(table)
+    header = ["key", *(heading(c) for c in table.columns)]
+    if mixed:
+        header.append("row unit (where it differs from the column's)")
+    header.append("source")
+    body: list[list[str]] = []
+    originals = [*table.rows, *([table.total] if table.total is not None else [])]
+    cells = [*published.rows, *([published.total] if published.total is not None else [])]
+    for original, row in zip(originals, cells, strict=True):
+        line = [str(original.get("key", "total"))]
+        line += [_plain(row.get(c.key)) for c in table.columns]
+        if mixed:
+            line.append(_row_unit(table, original))
+        line.append(source)
+        body.append(line)
+    about = _about(entry, settings)
+    about.update(
+        {
+            "table": name,
+            "table_title": table.title,
+            "period": table.period or dataset.period,
+            "source": source,
+            "section": table.section or dataset.section,
+            "notes": [*about["notes"], *_notes(table.notes)],
+            "columns": [_column_json(c) for c in table.columns],
+            "rows": [
+                {**{"key": original.get("key")}, **_row_json(table, original, row)}
+                for original, row in zip(table.rows, published.rows, strict=True)
+            ],
+            "total": (
+                {
+                    **{"key": table.total.get("key", "total")},
+                    **_row_json(table, table.total, published.total),
+                }
+                if table.total is not None and published.total is not None
+                else None
+            ),
+            "suppressed": published.policy.explanation if published.any_suppressed else None,
+        }
+    )
+    return _csv(header, body), _json(about)
+
+
+def _row_unit(table: Table, row: dict[str, Any]) -> str:
+    if "unit" not in row and "per" not in row:
+        return ""
+    specs = {
+        _unit_words(row_spec(column_spec(c), row)) for c in table.columns if column_spec(c).numeric
+    }
+    return ", ".join(sorted(specs))
+
+
+def _column_json(column: Column) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": column.key, "label": column.label, "unit": column.unit}
+    if column.per is not None:
+        out["per"] = column.per
+    if column.pence:
+        out["pence"] = True
+    return out
+
+
+def _row_json(
+    table: Table, original: dict[str, Any], row: dict[str, PublishedCell]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        out[column.key] = _json_value(row.get(column.key))
+    for key in ("unit", "per"):
+        if key in original:
+            out[key] = _json_value(original[key])
+    return out
+
+
+def figures_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON of a file of single figures."""
+    dataset = entry.dataset
+    assert isinstance(dataset, FiguresDataset)
+    header = ["key", "label", "value", "unit", "section", "source"]
+    body: list[list[str]] = []
+    figures: list[dict[str, Any]] = []
+    for name, figure in dataset.figures.items():
+        value = publishable_figure_value(entry, name, settings)
+        spec = UnitSpec(unit=figure.unit, per=figure.per, pence=figure.pence)
+        source = figure.source or dataset.source
+        body.append(
+            [
+                name,
+                figure.label,
+                _plain(value),
+                _unit_words(spec) or "text",
+                figure.section or "",
+                source,
+            ]
+        )
+        item: dict[str, Any] = {
+            "key": name,
+            "label": figure.label,
+            "value": _json_value(value),
+            "unit": figure.unit,
+            "section": figure.section,
+            "source": source,
+            "notes": _notes(figure.notes),
+        }
+        if figure.per is not None:
+            item["per"] = figure.per
+        figures.append(item)
+    return _csv(header, body), _json({**_about(entry, settings), "figures": figures})
+
+
+def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON of a register of records."""
+    dataset = entry.dataset
+    assert isinstance(dataset, RegisterDataset)
+    header = [
+        "id",
+        "title",
+        "status",
+        "finding",
+        "action",
+        "owner",
+        "section",
+        "period",
+        "topics",
+        "history",
+        "source",
+    ]
+    body = []
+    for record in dataset.records:
+        history = "; ".join(
+            f"{c.period}: {STATUS_LABELS[c.status]}" + (f" ({c.note})" if c.note else "")
+            for c in record.history
+        )
+        body.append(
+            [
+                record.id,
+                record.title,
+                STATUS_LABELS[record.status],
+                _prose(record.finding),
+                _prose(record.action),
+                record.owner or "",
+                record.section or "",
+                record.period or "",
+                "; ".join(record.topics),
+                history,
+                record.source or dataset.source,
+            ]
+        )
+    records = [
+        {**r.model_dump(mode="json"), "source": r.source or dataset.source} for r in dataset.records
+    ]
+    return _csv(header, body), _json({**_about(entry, settings), "records": records})
+
+
+def discrepancies_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON of the discrepancy register."""
+    dataset = entry.dataset
+    assert isinstance(dataset, DiscrepancyRegister)
+    header = ["id", "rule", "title", "uses", "reader note", "topics", "source"]
+    body = [
+        [d.id, d.rule, d.title, d.uses, d.reader_note, "; ".join(d.topics), dataset.source]
+        for d in dataset.discrepancies
+    ]
+    items = [d.model_dump(mode="json") for d in dataset.discrepancies]
+    return _csv(header, body), _json({**_about(entry, settings), "discrepancies": items})
+
+
+def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON of the glossary."""
+    dataset = entry.dataset
+    assert isinstance(dataset, GlossaryDataset)
+    header = ["term", "expansion", "definition", "aliases", "source"]
+    body = [
+        [t.term, t.expansion or "", t.definition, "; ".join(t.aliases), t.source or dataset.source]
+        for t in dataset.terms
+    ]
+    items = [t.model_dump(mode="json") for t in dataset.terms]
+    return _csv(header, body), _json({**_about(entry, settings), "terms": items})
+
+
+def contents(download: Download, settings: Settings) -> tuple[str, str]:
+    """The CSV and JSON text of one download."""
+    entry, dataset = download.entry, download.entry.dataset
+    if isinstance(dataset, TablesDataset):
+        assert download.table is not None
+        return table_contents(entry, download.table, settings)
+    if isinstance(dataset, FiguresDataset):
+        return figures_contents(entry, settings)
+    if isinstance(dataset, RegisterDataset):
+        return register_contents(entry, settings)
+    if isinstance(dataset, DiscrepancyRegister):
+        return discrepancies_contents(entry, settings)
+    return glossary_contents(entry, settings)
+
+
+def all_files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
+    """Every download as (path inside the output, text), in a fixed order."""
+    for entry in sorted_entries(catalogue):
+        for download in downloads_of(entry):
+            csv_text, json_text = contents(download, catalogue.settings)
+            yield download.path("csv"), csv_text
+            yield download.path("json"), json_text
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
+    """Write every download into the HTML output, and remove any left from earlier builds."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    written: set[Path] = set()
+    catalogue = get_catalogue(app.env)
+    info = build_info(catalogue.settings.root)
+    for relpath, text in all_files(catalogue):
+        path = outdir / relpath
+        _write_if_changed(path, stamp(str(relpath), text, info))
+        written.add(path)
+    folder = outdir / DOWNLOADS_DIR
+    for old in sorted(folder.rglob("*"), reverse=True):
+        if old.is_file() and old not in written:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
+
+
+# -- the data catalogue page -----------------------------------------------------------------
+
+
+class data_download(nodes.reference):
+    """A link to a download; its URI is made relative to the page when the page is written."""
+
+
+def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point each download link at the file, relative to the page being written."""
+    builder = app.builder
+    for node in list(doctree.findall(data_download)):
+        target = node["lscb_download"]
+        if builder.format == "html":
+            uri = relative_uri(builder.get_target_uri(docname), target)
+        else:
+            uri = target
+        node.replace_self(
+            nodes.reference(
+                "",
+                "",
+                *node.children,
+                refuri=uri,
+                classes=node["classes"],
+                internal=False,
+                reftitle=node.get("reftitle", ""),
+            )
+        )
+
+
+def year_label(year: str | None) -> str:
+    """``2009-10`` as a reader writes it, ``2009/10``."""
+    if year is None:
+        return "all years"
+    return year.replace("-", "/")
+
+
+class DataCatalogueDirective(LscbDirective):
+    """List every data file with its title, period, source, licence and downloads."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        from .domain import LscbDomain  # noqa: PLC0415
+
+        catalogue = self.catalogue
+        domain = self.env.get_domain(LscbDomain.name)
+        assert isinstance(domain, LscbDomain)
+        domain.note_all_data(self.env.docname)
+        self.env.note_dependency(str(catalogue.settings.root / "conf" / "lscb.toml"))
+        entries = sorted_entries(catalogue)
+        for entry in entries:
+            self.use(entry)
+        container = nodes.container(classes=["lscb-data-catalogue"])
+        settings = catalogue.settings
+        licence = nodes.paragraph()
+        licence += nodes.Text("Every dataset below may be re-used under the ")
+        licence += nodes.reference(settings.licence, settings.licence, refuri=settings.licence_url)
+        licence += nodes.Text(
+            ". Each downloads as CSV (for spreadsheets) and as JSON (for programs); column "
+            "headings give the unit of each figure, and every row names its source."
+        )
+        container += licence
+        years: dict[str | None, list[Entry]] = {}
+        for entry in entries:
+            years.setdefault(entry.year, []).append(entry)
+        for year, group in years.items():
+            container += self.year_table(year, group)
+        return [container]
+
+    def year_table(self, year: str | None, entries: list[Entry]) -> nodes.table:
+        caption = f"Datasets for {year_label(year)}" if year else "Datasets that span years"
+        headings = ["Dataset", "Period", "Source", "Licence", "Downloads"]
+        table = nodes.table(classes=["lscb-table", "lscb-catalogue-table"])
+        table += nodes.title(caption, caption)
+        group = nodes.tgroup(cols=len(headings))
+        table += group
+        for index, _heading in enumerate(headings):
+            colspec = nodes.colspec(colwidth=1)
+            if index == 0:
+                colspec["stub"] = 1
+            group += colspec
+        head = nodes.thead()
+        header = nodes.row()
+        for text in headings:
+            entry = nodes.entry()
+            entry += nodes.paragraph("", text)
+            header += entry
+        head += header
+        group += head
+        body = nodes.tbody()
+        settings = self.catalogue.settings
+        for data in entries:
+            row = nodes.row(ids=[nodes.make_id(f"data-{data.year or 'all'}-{data.id}")])
+            dataset = data.dataset
+            title = nodes.entry()
+            title += nodes.paragraph("", dataset.title)
+            row += title
+            period = nodes.entry()
+            period += nodes.paragraph("", getattr(dataset, "period", None) or "–")
+            row += period
+            source = nodes.entry()
+            para = nodes.paragraph()
+            para += cite(self.env, self.state.inliner, dataset.source, self.lineno)
+            section = getattr(dataset, "section", None)
+            if section:
+                para += nodes.Text(f", section {section}")
+            source += para
+            row += source
+            licence = nodes.entry()
+            licence += nodes.paragraph("", settings.licence)
+            row += licence
+            row += self.download_cell(data)
+            body += row
+        group += body
+        return table
+
+    def download_cell(self, entry: Entry) -> nodes.entry:
+        cell = nodes.entry()
+        items = downloads_of(entry)
+        listing = nodes.bullet_list(classes=["lscb-downloads"])
+        for item in items:
+            para = nodes.paragraph()
+            if len(items) > 1:
+                para += nodes.Text(f"{item.title}: ")
+            for index, suffix in enumerate(("csv", "json")):
+                if index:
+                    para += nodes.Text(", ")
+                label = suffix.upper()
+                link = data_download(
+                    "",
+                    label,
+                    lscb_download=item.path(suffix),
+                    reftitle=f"{item.title} ({label})",
+                    classes=["lscb-download"],
+                )
+                para += link
+            listing += nodes.list_item("", para)
+        cell += listing
+        return cell
+
+
+def setup_downloads(app: Sphinx) -> None:
+    app.add_node(data_download)
+    app.add_directive("data-catalogue", DataCatalogueDirective)
+    app.connect("doctree-resolved", resolve_download_links)
+    app.connect("build-finished", write_downloads)

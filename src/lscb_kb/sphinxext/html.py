@@ -1,0 +1,143 @@
+"""The HTML the site needs for accessibility and search, from a small HTML translator.
+
+Sphinx's HTML translator, with these changes:
+
+- header cells say what they head: ``scope="col"`` in a table's head, ``scope="row"`` for the
+  row headers (stub column), ``colgroup``/``rowgroup`` when they span;
+- a section's ``id`` is written on its heading, not on ``<section>``, so Pagefind gives each
+  heading its own search result linking to it; heading permalinks are ``data-pagefind-ignore``;
+- a toctree caption with ``role="heading"`` also has the ``aria-level`` that role requires;
+- citations in a bibliography are a list of ``listitem``\\ s (docutils writes the deprecated
+  ``doc-biblioentry`` role, which also breaks the list's required children);
+- a highlighted code block can be scrolled with the keyboard (``tabindex="0"`` on ``<pre>``).
+
+It also renders two nodes of the extension: a register record's title as a heading one level
+below its section (so a record is a search result in its own right), and the index-only search
+terms added by :mod:`lscb_kb.sphinxext.search`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.writers.html5 import HTML5Translator
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+SEARCH_TERMS_ATTRIBUTE = "data-lscb-search-terms"
+_ARIA_LEVEL_2: dict[str, Any] = {"aria-level": "2"}
+
+
+class record_title(nodes.paragraph):
+    """The title of a register record: a heading in HTML, a paragraph elsewhere."""
+
+
+class search_terms(nodes.inline):
+    """Words for the search index only (a glossary term's other forms): never shown."""
+
+
+class LscbHTML5Translator(HTML5Translator):
+    """Sphinx's HTML5 translator with scoped header cells, heading ids and ARIA fixes."""
+
+    def visit_entry(self, node: nodes.Element) -> None:
+        row = node.parent
+        assert isinstance(row, nodes.row)
+        tgroup = row.parent.parent
+        atts: dict[str, Any] = {"classes": []}
+        if isinstance(row.parent, nodes.thead):
+            atts["classes"].append("head")
+            atts["scope"] = "colgroup" if "morecols" in node else "col"
+        elif tgroup.stubs[row.column]:  # type: ignore[attr-defined,union-attr]
+            atts["classes"].append("stub")
+            atts["scope"] = "rowgroup" if "morerows" in node else "row"
+        tagname = "th" if atts["classes"] else "td"
+        if tagname == "td":
+            del atts["classes"]
+        row.column += 1  # type: ignore[attr-defined]
+        if "morerows" in node:
+            atts["rowspan"] = node["morerows"] + 1
+        if "morecols" in node:
+            atts["colspan"] = node["morecols"] + 1
+            row.column += node["morecols"]  # type: ignore[attr-defined]
+        self.body.append(self.starttag(node, tagname, "", **atts))
+        self.context.append(f"</{tagname}>\n")
+
+    def visit_section(self, node: nodes.Element) -> None:
+        self.section_level += 1
+        bare = node.copy()
+        bare["ids"] = []  # written on the heading instead (see section_title_tags)
+        self.body.append(self.starttag(bare, "section"))
+
+    def section_title_tags(self, node: nodes.Element) -> tuple[str, str]:
+        head = node.copy()
+        head.parent = node.parent
+        head["ids"] = [*node.parent["ids"], *node["ids"]]
+        return super().section_title_tags(head)  # type: ignore[no-any-return]
+
+    def add_permalink_ref(self, node: nodes.Element, title: str) -> None:
+        icon = self.config.html_permalinks_icon
+        if node["ids"] and self.config.html_permalinks and self.builder.add_permalinks:
+            self.body.append(
+                f'<a class="headerlink" href="#{node["ids"][0]}" title="{title}" '
+                f"data-pagefind-ignore>{icon}</a>"
+            )
+
+    def visit_title(self, node: nodes.Element) -> None:
+        if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
+            self.body.append(
+                self.starttag(node, "p", "", CLASS="caption", ROLE="heading", **_ARIA_LEVEL_2)
+            )
+            self.body.append('<span class="caption-text">')
+            self.context.append("</span></p>\n")
+            return
+        super().visit_title(node)  # type: ignore[arg-type]
+
+    def visit_citation(self, node: nodes.Element) -> None:
+        if not isinstance(node.previous_sibling(), type(node)):  # type: ignore[attr-defined]
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+    def visit_literal_block(self, node: nodes.Element) -> None:
+        try:
+            super().visit_literal_block(node)  # type: ignore[arg-type]
+        except nodes.SkipNode:
+            # Highlighted: the block is in the last piece of body, as <div ...><pre>...
+            self.body[-1] = self.body[-1].replace("<pre>", '<pre tabindex="0">', 1)
+            raise
+
+
+def visit_record_title(self: HTML5Translator, node: record_title) -> None:
+    level = min(self.section_level + 1, 6)
+    self.body.append(self.starttag(node, f"h{level}", ""))
+    self.context.append(f"</h{level}>\n")
+
+
+def depart_record_title(self: HTML5Translator, node: record_title) -> None:
+    self.body.append(self.context.pop())
+
+
+def visit_search_terms(self: HTML5Translator, node: search_terms) -> None:
+    self.body.append(
+        self.starttag(
+            node,
+            "span",
+            "",
+            CLASS="lscb-search-terms",
+            **{
+                SEARCH_TERMS_ATTRIBUTE: node["terms"],
+                "data-pagefind-index-attrs": SEARCH_TERMS_ATTRIBUTE,
+            },
+        )
+    )
+    self.body.append("</span>")
+    raise nodes.SkipNode
+
+
+def setup_html(app: Sphinx) -> None:
+    for builder in ("html", "dirhtml", "singlehtml"):
+        app.set_translator(builder, LscbHTML5Translator)
+    app.add_node(record_title, html=(visit_record_title, depart_record_title))
+    app.add_node(search_terms, html=(visit_search_terms, None))

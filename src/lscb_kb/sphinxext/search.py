@@ -1,0 +1,235 @@
+"""Search with Pagefind: acronyms and their expansions, filters, and the search page.
+
+Pagefind (run on the built site by ``nox -s build``) indexes the element marked
+``data-pagefind-body`` in the theme. This module prepares the pages for it:
+
+- **Acronyms and expansions.** Wherever a paragraph, list item, table cell or heading names a
+  glossary term in any of its forms (``S47``, ``Section 47``, ``Section 47 enquiry``), the
+  term's other forms are added after it as index-only words: an empty ``<span>`` whose
+  ``data-lscb-search-terms`` attribute Pagefind indexes (``data-pagefind-index-attrs``). They
+  are never shown and never read out, but a search for either form finds the same section.
+- **Filters.** Each page's front matter names its ``topics``, reporting ``year`` and
+  ``agencies``; the theme writes them as Pagefind filters (``lscb_filters`` in the template
+  context). A page that names no year belongs to the current year of ``conf/lscb.toml``.
+- **The search page.** The ``search-ui`` directive places Pagefind's search box and results;
+  the theme loads Pagefind's UI only on that page (``lscb_search_ui``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..data import load_settings
+from ..data.models import GlossaryDataset
+from ..data.topics import Topics
+from .html import record_title, search_terms
+from .reviews import front_matter
+from .shared import get_catalogue, project_root
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+_ACRONYM = re.compile(r"^[A-Z0-9&]+$")
+_TEXT_PARENTS = (
+    nodes.paragraph,
+    nodes.title,
+    nodes.term,
+    nodes.rubric,
+    nodes.field_name,
+    nodes.line,
+    nodes.entry,
+)
+_SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, search_terms)
+
+
+class search_ui(nodes.General, nodes.Element):
+    """Where the search box and its results go on the search page."""
+
+
+def visit_search_ui(self: Any, node: search_ui) -> None:
+    self.body.append(self.starttag(node, "div", "", ids=["lscb-search"], CLASS="lscb-search"))
+    self.body.append(
+        '<p class="lscb-search-nojs">Search needs JavaScript. Without it, use the contents '
+        "in the sidebar or the glossary.</p>"
+    )
+
+
+def depart_search_ui(self: Any, node: search_ui) -> None:
+    self.body.append("</div>\n")
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+class SearchUiDirective(SphinxDirective):
+    """``{search-ui}``: the site's search box and results (Pagefind's UI), on this page."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        return [search_ui()]
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The forms of the glossary's terms, and which term each form belongs to."""
+
+    exact: re.Pattern[str] | None
+    folded: re.Pattern[str] | None
+    terms: dict[str, int]
+    words: list[str]
+
+    def find(self, text: str) -> set[int]:
+        found: set[int] = set()
+        if self.exact is not None:
+            found.update(self.terms[m.group(1)] for m in self.exact.finditer(text))
+        if self.folded is not None:
+            found.update(self.terms[m.group(1).casefold()] for m in self.folded.finditer(text))
+        return found
+
+
+def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in ordered)
+    return re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])", flags)
+
+
+_FORMS: dict[str, Forms] = {}
+
+
+def glossary_forms(env: BuildEnvironment) -> Forms:
+    """The glossary's terms with their expansions and aliases, as patterns to find in text."""
+    catalogue = get_catalogue(env)
+    key = f"{project_root(env)}:{id(catalogue)}"
+    if key in _FORMS:
+        return _FORMS[key]
+    entry = catalogue.glossary()
+    terms: dict[str, int] = {}
+    words: list[str] = []
+    exact: list[str] = []
+    folded: list[str] = []
+    if entry is not None and isinstance(entry.dataset, GlossaryDataset):
+        for index, term in enumerate(entry.dataset.terms):
+            names = [term.term, *([term.expansion] if term.expansion else []), *term.aliases]
+            words.append(" ".join(dict.fromkeys(names)))
+            for form in names:
+                if _ACRONYM.match(form):
+                    exact.append(form)
+                    terms.setdefault(form, index)
+                else:
+                    folded.append(form)
+                    terms.setdefault(form.casefold(), index)
+    forms = Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words)
+    _FORMS.clear()
+    _FORMS[key] = forms
+    return forms
+
+
+def _text_parent(node: nodes.Node) -> nodes.Element | None:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, _SKIP):
+            return None
+        if isinstance(parent, (*_TEXT_PARENTS, record_title)):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def add_search_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """After each text block that names a glossary term, add the term's other forms."""
+    del docname
+    if app.builder.format != "html":
+        return
+    forms = glossary_forms(app.env)
+    if not forms.terms:
+        return
+    found: dict[int, tuple[nodes.Element, set[int]]] = {}
+    for text in doctree.findall(nodes.Text):
+        block = _text_parent(text)
+        if block is None:
+            continue
+        terms = forms.find(text.astext())
+        if terms:
+            found.setdefault(id(block), (block, set()))[1].update(terms)
+    for block, terms in found.values():
+        words = " ".join(forms.words[index] for index in sorted(terms))
+        node = search_terms(terms=words)
+        if isinstance(block, (nodes.title, record_title)):
+            # Beside a heading, not in it: a heading's text is its search result's title.
+            if isinstance(block.parent, (nodes.section, nodes.container)):
+                block.parent.insert(block.parent.index(block) + 1, node)
+        else:
+            block.append(node)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+@lru_cache(maxsize=8)
+def _topics(path: str, mtime: float) -> Topics:
+    del mtime  # part of the cache key only: an edited list is read again
+    return Topics.load(Path(path))
+
+
+def page_filters(env: BuildEnvironment, docname: str) -> list[tuple[str, str]]:
+    """The page's Pagefind filters: topic labels, reporting year and agencies."""
+    values = front_matter(env, docname).values
+    settings = load_settings(project_root(env))
+    try:
+        mtime = settings.topics_path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    topics = _topics(str(settings.topics_path), mtime)
+    current_year = settings.current_year
+    filters = [("topic", topics.label(key)) for key in _as_list(values.get("topics"))]
+    years = _as_list(values.get("year")) or ([current_year] if current_year else [])
+    filters += [("year", str(year)) for year in years]
+    filters += [("agency", agency) for agency in _as_list(values.get("agencies"))]
+    return filters
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Tell the theme whether to index the page, its filters, and if it holds the search UI."""
+    del templatename
+    page = doctree is not None and pagename in app.env.found_docs
+    has_ui = page and doctree.next_node(search_ui) is not None
+    # The search page is not a result: its examples would match the searches they describe.
+    indexed = page and not has_ui
+    context["lscb_indexed"] = indexed
+    context["lscb_filters"] = page_filters(app.env, pagename) if indexed else []
+    context["lscb_search_ui"] = has_ui
+
+
+def setup_search(app: Sphinx) -> None:
+    app.add_node(
+        search_ui,
+        html=(visit_search_ui, depart_search_ui),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
+    app.add_directive("search-ui", SearchUiDirective)
+    app.connect("doctree-resolved", add_search_terms)
+    app.connect("html-page-context", page_context)

@@ -1,0 +1,174 @@
+"""Search with Pagefind in Chromium: each search finds its page within the first three results.
+
+Searches go through the site's own search page (``search-help.html?q=...``, where the sidebar's
+search box sends them) and read the results Pagefind's UI shows: a link to each page, and under
+it links to the sections of the page that match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+
+@dataclass(frozen=True)
+class Search:
+    words: str
+    page: str
+    """The page that must be among the first three results (its path on the site)."""
+    section: str | None = None
+    """The heading (or record) id that one of that result's section links must point to."""
+
+
+SEARCHES = [
+    Search("private fostering", "quality-assurance/periodic-reports.html", "private-fostering"),
+    Search(
+        "S47",
+        "quality-assurance/child-protection-audits.html",
+        "section-47-enquiries-and-the-child-protection-process",
+    ),
+    Search(
+        "Section 47",
+        "quality-assurance/child-protection-audits.html",
+        "section-47-enquiries-and-the-child-protection-process",
+    ),
+    Search("CDOP", "child-death-review/index.html"),
+    Search("child death overview panel", "child-death-review/index.html"),
+    Search(
+        "domestic abuse",
+        "quality-assurance/child-protection-audits.html",
+        "child-protection-and-domestic-abuse-case-audits",
+    ),
+    Search("Baby F", "serious-case-reviews/index.html", "scr-0910-06"),
+    Search(
+        "hate crime", "quality-assurance/periodic-reports.html", "hate-crime-against-young-people"
+    ),
+    Search("young carers", "quality-assurance/periodic-reports.html", "young-carers"),
+    Search("SCR-0910-02", "serious-case-reviews/index.html", "scr-0910-02"),
+    Search("CPA-0910-01", "quality-assurance/child-protection-audits.html", "cpa-0910-01"),
+]
+
+
+def _path(base_url: str, href: str) -> tuple[str, str]:
+    """A result link as (page path on the site, fragment); ``dir/`` means ``dir/index.html``."""
+    parts = urlsplit(urljoin(base_url, href))
+    path = parts.path.lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path, parts.fragment
+
+
+def search(page: Page, base_url: str, words: str) -> list[dict[str, Any]]:
+    """Search from the search page and return the results shown, in order."""
+    page.goto(f"{base_url}search-help.html?q={quote(words)}")
+    # Pagefind's UI shows placeholders until each result's data has loaded.
+    page.wait_for_function(
+        r"""() => {
+            const results = [...document.querySelectorAll('.pagefind-ui__result')];
+            const message = document.querySelector('.pagefind-ui__message');
+            const text = message ? message.textContent.trim() : '';
+            if (results.length === 0) return text.startsWith('Nothing found');
+            return /^\d+ results? for/.test(text)
+                && results.every(r => r.querySelector('.pagefind-ui__result-link'));
+        }"""
+    )
+    results = page.eval_on_selector_all(
+        ".pagefind-ui__result",
+        """els => els.map(el => ({
+            page: el.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+            sections: [...el.querySelectorAll('.pagefind-ui__result-nested a')]
+                .map(a => a.getAttribute('href')),
+        }))""",
+    )
+    return [
+        {
+            "page": _path(base_url, r["page"])[0],
+            "sections": [_path(base_url, s) for s in r["sections"]],
+        }
+        for r in results
+    ]
+
+
+@pytest.mark.parametrize("case", SEARCHES, ids=[s.words for s in SEARCHES])
+def test_search_finds_page_in_first_three(page: Page, base_url: str, case: Search) -> None:
+    results = search(page, base_url, case.words)
+    top = [r["page"] for r in results[:3]]
+    assert case.page in top, f"{case.words!r}: first results were {top}"
+    if case.section is not None:
+        result = results[top.index(case.page)]
+        assert (case.page, case.section) in result["sections"], (
+            f"{case.words!r}: {case.page} should link to #{case.section}; "
+            f"its section links were {result['sections']}"
+        )
+
+
+def test_acronym_and_expansion_find_the_same_sections(page: Page, base_url: str) -> None:
+    for short, long in (("S47", "Section 47"), ("CDOP", "child death overview panel")):
+        first = search(page, base_url, short)[0]
+        other = [r["page"] for r in search(page, base_url, long)[:3]]
+        assert first["page"] in other, f"{short!r} found {first['page']}; {long!r} found {other}"
+
+
+def test_section_link_goes_to_its_heading(page: Page, base_url: str) -> None:
+    results = search(page, base_url, "young carers")
+    target = next(s for r in results for s in r["sections"] if s[1] == "young-carers")
+    page.goto(urljoin(base_url, f"{target[0]}#{target[1]}"))
+    heading = page.locator("#young-carers")
+    assert heading.evaluate("el => el.tagName") in {"H1", "H2", "H3", "H4", "H5", "H6"}
+    assert "Young carers" in heading.inner_text()
+
+
+def _api(page: Page, base_url: str, words: str, filters: dict[str, Any] | None = None) -> Any:
+    page.goto(f"{base_url}index.html")
+    return page.evaluate(
+        """async ([words, filters]) => {
+            const pagefind = await import('./pagefind/pagefind.js');
+            const found = await pagefind.search(words, filters ? {filters} : {});
+            const data = await Promise.all(found.results.map(r => r.data()));
+            return {
+                filters: await pagefind.filters(),
+                results: data.map(d => ({url: d.url, filters: d.filters})),
+            };
+        }""",
+        [words, filters],
+    )
+
+
+def test_topic_filter_narrows_results(page: Page, base_url: str) -> None:
+    everything = _api(page, base_url, "abuse")
+    topics = everything["filters"].get("topic", {})
+    assert "Domestic abuse" in topics, f"topic filter values: {sorted(topics)}"
+    filtered = _api(page, base_url, "abuse", {"topic": "Domestic abuse"})
+    assert filtered["results"], "no result has the topic 'Domestic abuse'"
+    assert len(filtered["results"]) < len(everything["results"])
+    for result in filtered["results"]:
+        assert "Domestic abuse" in result["filters"]["topic"], result
+
+
+def test_year_filter_covers_every_page_of_the_year(page: Page, base_url: str) -> None:
+    everything = _api(page, base_url, "board")
+    assert everything["filters"]["year"].get("2009-10")
+    this_year = _api(page, base_url, "board", {"year": "2009-10"})
+    other_year = _api(page, base_url, "board", {"year": "1999-00"})
+    assert len(this_year["results"]) == len(everything["results"])
+    assert other_year["results"] == []
+
+
+def test_filters_are_offered_in_the_search_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}search-help.html?q=abuse")
+    page.wait_for_selector(".pagefind-ui__filter-panel")
+    names = page.eval_on_selector_all(
+        ".pagefind-ui__filter-name", "els => els.map(el => el.textContent.trim())"
+    )
+    assert {"topic", "year"} <= {name.lower() for name in names}, names
+    count = "() => parseInt(document.querySelector('.pagefind-ui__message').textContent, 10)"
+    page.wait_for_function(f"() => ({count})() > 0")
+    before = page.evaluate(count)
+    page.locator(".pagefind-ui__filter-name", has_text="Topic").click()
+    page.get_by_label("Domestic abuse", exact=False).first.check()
+    page.wait_for_function(f"(before) => ({count})() < before", arg=before)
+    assert 0 < page.evaluate(count) < before

@@ -1,0 +1,279 @@
+"""Downloads: every dataset as CSV and JSON that load back to the same figures; the data page."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lscb_kb.data import Catalogue
+from lscb_kb.data.disclosure import Suppressed, policy_of, publishable_table
+from lscb_kb.data.models import FiguresDataset, RegisterDataset, TablesDataset
+from lscb_kb.provenance import build_info
+from lscb_kb.sphinxext.downloads import all_files, downloads_of
+
+from .conftest import REPO, Project
+
+DATA = "_downloads/data/2009-10"
+
+
+@pytest.fixture
+def charts(make_project: Callable[[str], Project]) -> Project:
+    return make_project("charts")
+
+
+def _csv(project: Project, name: str) -> list[dict[str, str]]:
+    path = project.out / DATA / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _json(project: Project, name: str) -> dict[str, Any]:
+    return json.loads((project.out / DATA / name).read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def _same(text: str, value: object) -> bool:
+    """A CSV cell holds *value*: the same number, or the same text."""
+    if value is None:
+        return text == ""
+    if isinstance(value, int | Decimal):
+        return Decimal(text) == Decimal(value)
+    return text == str(value)
+
+
+def test_every_table_loads_back_to_the_same_figures(charts: Project) -> None:
+    assert charts.build(fresh=True).warnings == ""
+    catalogue = Catalogue.load(charts.root)
+    checked = 0
+    for entry in catalogue.entries.values():
+        dataset = entry.dataset
+        if not isinstance(dataset, TablesDataset):
+            continue
+        published_all = {
+            name: publishable_table(dataset, name, policy_of(catalogue.settings))
+            for name in dataset.tables
+        }
+        for name, table in dataset.tables.items():
+            rows = _csv(charts, f"{entry.id}.{name}.csv")
+            data = _json(charts, f"{entry.id}.{name}.json")
+            published = published_all[name]
+            originals = [*table.rows, *([table.total] if table.total else [])]
+            cells = [*published.rows, *([published.total] if published.total else [])]
+            assert [r["key"] for r in rows] == [str(o.get("key")) for o in originals]
+            json_rows = [*data["rows"], *([data["total"]] if data["total"] else [])]
+            for row, json_row, original, cell in zip(
+                rows, json_rows, originals, cells, strict=True
+            ):
+                assert row["source"] == (table.source or dataset.source)
+                for column in table.columns:
+                    unit = {"percent": " (%)", "money": " (£)", "count": " (number)"}.get(
+                        column.unit, ""
+                    )
+                    shown = row[f"{column.label}{unit}"]
+                    value = cell.get(column.key)
+                    if isinstance(value, Suppressed):
+                        assert shown == "[c]"
+                        assert json_row[column.key] == "[c]"
+                        continue
+                    assert _same(shown, original.get(column.key))
+                    if isinstance(value, int | Decimal):
+                        assert Decimal(str(json_row[column.key])) == Decimal(value)
+                    else:
+                        assert json_row[column.key] == value
+                    checked += 1
+            assert data["source"] == dataset.source
+            assert data["period"] == (table.period or dataset.period)
+            assert data["licence"]["name"] == "Open Government Licence v3.0"
+            assert [c["key"] for c in data["columns"]] == [c.key for c in table.columns]
+    assert checked > 20
+
+
+def test_headings_carry_units_and_money_keeps_its_pence(charts: Project) -> None:
+    charts.build(fresh=True)
+    text = (charts.out / DATA / "budget.expenditure.csv").read_text("utf-8")
+    assert text.splitlines()[0] == (
+        "key,Expenditure,Actual expenditure (£),Planned expenditure (£),source,"
+        "built from commit,build date"
+    )
+    assert any(
+        line.startswith("employees,Employees,81751,80000.50,report-2010,")
+        for line in text.splitlines()
+    )
+    rows = _csv(charts, "indicators.latest.csv")
+    # A row whose unit differs from its column's says so.
+    assert rows[1]["row unit (where it differs from the column's)"] == "per 1,000"
+    assert rows[0]["row unit (where it differs from the column's)"] == ""
+    assert _json(charts, "indicators.latest.json")["rows"][1]["unit"] == "rate"
+
+
+def test_small_counts_about_children_are_hidden_in_downloads(charts: Project) -> None:
+    charts.build(fresh=True)
+    rows = _csv(charts, "deaths.by-area.csv")
+    assert [r["Unexpected (number)"] for r in rows] == ["[c]", "[c]", "15"]
+    text = (charts.out / DATA / "deaths.by-area.csv").read_text("utf-8")
+    assert ",3," not in text and ",12," not in text
+    data = _json(charts, "deaths.by-area.json")
+    assert [r["unexpected"] for r in data["rows"]] == ["[c]", "[c]"]
+    assert data["suppressed"].startswith("[c]: not shown")
+
+
+def test_figures_and_registers_download_too(charts: Project) -> None:
+    charts.build(fresh=True)
+    catalogue = Catalogue.load(charts.root)
+    facts = catalogue.entry("facts").dataset
+    assert isinstance(facts, FiguresDataset)
+    rows = _csv(charts, "facts.csv")
+    assert [(r["key"], r["value"], r["unit"]) for r in rows] == [
+        ("meetings", "4", "number"),
+        ("income", "104752", "£"),
+    ]
+    assert {r["source"] for r in rows} == {"report-2010"}
+    assert [f["value"] for f in _json(charts, "facts.json")["figures"]] == [4, 104752]
+    findings = catalogue.entry("findings").dataset
+    assert isinstance(findings, RegisterDataset)
+    records = _csv(charts, "findings.csv")
+    assert [r["id"] for r in records] == [r.id for r in findings.records]
+    assert records[1]["topics"] == "budget; governance"
+    assert records[0]["status"] == "Open"
+    data = _json(charts, "findings.json")
+    assert [r["id"] for r in data["records"]] == ["QA-0910-01", "QA-0910-02"]
+    assert data["records"][0]["finding"] == "More children report bullying than across England."
+
+
+def test_data_page_lists_every_dataset_with_its_links(charts: Project) -> None:
+    charts.build(fresh=True)
+    page = charts.html("data")
+    table = page.select_one("table.lscb-catalogue-table")
+    assert table is not None
+    assert table.caption is not None
+    assert table.caption.get_text(strip=True).startswith("Datasets for 2009/10")
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == [
+        "Dataset",
+        "Period",
+        "Source",
+        "Licence",
+        "Downloads",
+    ]
+    rows = table.select("tbody tr")
+    titles = [r.find(["th", "td"]).get_text(strip=True) for r in rows]  # type: ignore[union-attr]
+    assert titles == [
+        "Budget 2009/10",
+        "Child deaths",
+        "Figures in the text",
+        "Findings and actions",
+        "Performance indicators",
+    ]
+    budget = rows[0].get_text(" ", strip=True)
+    assert "April 2009 to March 2010" in budget
+    assert "Open Government Licence v3.0" in budget
+    assert rows[0].select_one("a[href^='references.html#']") is not None  # the citation
+    links = [str(a["href"]) for a in page.select("a.lscb-download")]
+    assert len(links) == 2 * 6
+    for href in links:
+        assert (charts.out / href).is_file(), href
+    assert page.select_one("a[href^='https://www.nationalarchives.gov.uk/']") is not None
+
+
+def test_data_page_is_read_again_when_any_data_file_changes(charts: Project) -> None:
+    charts.build(fresh=True)
+    charts.edit("data/2009-10/facts.yaml", "value: 4", "value: 5")
+    result = charts.build()
+    assert "data" in result.read
+    assert "budget" not in result.read
+    assert [r["value"] for r in _csv(charts, "facts.csv")] == ["5", "104752"]
+    charts.write(
+        "data/2009-10/extra.yaml",
+        (charts.root / "data/2009-10/facts.yaml")
+        .read_text("utf-8")
+        .replace("id: facts", "id: extra")
+        .replace("Figures in the text", "Extra figures"),
+    )
+    result = charts.build()
+    assert "data" in result.read
+    assert "Extra figures" in charts.html("data").get_text()
+    assert (charts.out / DATA / "extra.csv").is_file()
+    (charts.root / "data/2009-10/extra.yaml").unlink()
+    charts.build()
+    assert not (charts.out / DATA / "extra.csv").exists()  # no download outlives its data
+
+
+def test_downloads_are_the_same_from_parallel_and_serial_builds(
+    charts: Project, tmp_path: Path
+) -> None:
+    serial = tmp_path / "serial" / "html"
+    parallel = tmp_path / "parallel" / "html"
+    charts.build(fresh=True, out=serial)
+    charts.build(fresh=True, parallel=2, out=parallel)
+    files = sorted(p.relative_to(serial) for p in (serial / "_downloads").rglob("*.*"))
+    assert len(files) == 12
+    _match, mismatch, errors = filecmp.cmpfiles(serial, parallel, files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_every_shipped_dataset_downloads_as_csv_and_json_with_the_same_figures() -> None:
+    """The real data: each table's CSV and JSON hold the cells the pages publish."""
+    catalogue = Catalogue.load(REPO)
+    assert catalogue.problems == []
+    files = dict(all_files(catalogue))
+    policy = policy_of(catalogue.settings)
+    tables = 0
+    for entry in catalogue.entries.values():
+        dataset = entry.dataset
+        for download in downloads_of(entry):
+            assert download.path("csv") in files
+            assert download.path("json") in files
+        if not isinstance(dataset, TablesDataset):
+            continue
+        for name, table in dataset.tables.items():
+            stem = f"{DATA.replace('2009-10', str(entry.year))}/{entry.id}.{name}"
+            rows = list(csv.reader(io.StringIO(files[f"{stem}.csv"])))
+            data = json.loads(files[f"{stem}.json"])
+            published = publishable_table(dataset, name, policy)
+            cells = [*published.rows, *([published.total] if published.total else [])]
+            json_rows = [*data["rows"], *([data["total"]] if data["total"] else [])]
+            assert len(rows) - 1 == len(cells) == len(json_rows)
+            for line, json_row, cell in zip(rows[1:], json_rows, cells, strict=True):
+                for index, column in enumerate(table.columns, start=1):
+                    value = cell.get(column.key)
+                    if isinstance(value, Suppressed):
+                        assert line[index] == json_row[column.key] == str(value)
+                    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+                        assert Decimal(line[index]) == Decimal(value)
+                        assert Decimal(str(json_row[column.key])) == Decimal(value)
+                    else:
+                        assert _same(line[index], value)
+            tables += 1
+    assert tables == sum(
+        len(e.dataset.tables)
+        for e in catalogue.entries.values()
+        if isinstance(e.dataset, TablesDataset)
+    )
+    assert tables > 10
+
+
+def test_every_download_and_page_carries_commit_and_build_date(
+    charts: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_info.cache_clear()
+    monkeypatch.setenv("LSCB_COMMIT", "0123456789abcdef0123")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    try:
+        charts.build(fresh=True)
+    finally:
+        build_info.cache_clear()
+    for path in sorted((charts.out / DATA).rglob("*.csv")):
+        rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+        assert rows, path
+        assert {(r["built from commit"], r["build date"]) for r in rows} == {
+            ("0123456789abcdef0123", "2023-11-14")
+        }, path
+    for path in sorted((charts.out / DATA).rglob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        assert data["build"] == {"commit": "0123456789abcdef0123", "date": "2023-11-14"}, path
