@@ -81,6 +81,7 @@ class Project:
                 "-n",
                 "-W",
                 "--keep-going",
+                "--no-color",
                 *args,
                 "docs",
                 str(self.out),
