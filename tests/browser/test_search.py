@@ -164,11 +164,23 @@ def test_filters_are_offered_in_the_search_page(page: Page, base_url: str) -> No
     names = page.eval_on_selector_all(
         ".pagefind-ui__filter-name", "els => els.map(el => el.textContent.trim())"
     )
-    assert {"topic", "year"} <= {name.lower() for name in names}, names
+    assert {"topic", "year", "agency"} <= {name.lower() for name in names}, names
     count = "() => parseInt(document.querySelector('.pagefind-ui__message').textContent, 10)"
     page.wait_for_function(f"() => ({count})() > 0")
     before = page.evaluate(count)
     page.locator(".pagefind-ui__filter-name", has_text="Topic").click()
     page.get_by_label("Domestic abuse", exact=False).first.check()
+    page.wait_for_function(f"(before) => ({count})() < before", arg=before)
+    assert 0 < page.evaluate(count) < before
+
+
+def test_agency_filter_narrows_results(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}search-help.html?q=abuse")
+    page.wait_for_selector(".pagefind-ui__filter-panel")
+    count = "() => parseInt(document.querySelector('.pagefind-ui__message').textContent, 10)"
+    page.wait_for_function(f"() => ({count})() > 0")
+    before = page.evaluate(count)
+    page.locator(".pagefind-ui__filter-name", has_text="Agency").click()
+    page.get_by_label("Probation", exact=False).first.check()
     page.wait_for_function(f"(before) => ({count})() < before", arg=before)
     assert 0 < page.evaluate(count) < before
