@@ -79,7 +79,7 @@ def linkcheck(session: nox.Session) -> None:
 @nox.session
 def browser(session: nox.Session) -> None:
     """Search, review banner and axe-core on every page, in Chromium, on the built site."""
-    _install(session, "browser")
+    _install(session, "browser", "test")
     site = BUILD / "html"
     if not (site / "pagefind" / "pagefind.js").is_file():
         session.log("No built site with a search index: building it first.")
