@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,7 +42,7 @@ from ..data.models import Table, TablesDataset
 from ..data.units import UnitSpec, format_value
 from ..data.validate import column_spec, row_spec
 from .downloads import publishable_rows
-from .shared import LscbDirective, LscbWarning, warn
+from .shared import LscbDirective, LscbWarning, warn, write_if_changed
 from .table import DataTableDirective
 
 if TYPE_CHECKING:
@@ -570,18 +568,6 @@ def check_tables_beside(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
-def _write_once(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def place_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Write each chart's SVG into the output's images and show it as an image with alt text.
 
@@ -594,7 +580,7 @@ def place_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         filename = node["filename"]
         target = f"{builder.imagedir}/{filename}"
-        _write_once(Path(app.outdir) / builder.imagedir / filename, node["svg"])
+        write_if_changed(Path(app.outdir) / builder.imagedir / filename, node["svg"])
         uri = relative_uri(builder.get_target_uri(docname), target)
         image = nodes.image(
             uri=uri,

@@ -21,8 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,7 +51,7 @@ from ..data.models import (
 from ..data.units import UnitSpec
 from ..data.validate import column_spec, row_spec
 from ..provenance import build_info, stamp
-from .shared import LscbDirective, cite, get_catalogue
+from .shared import LscbDirective, cite, get_catalogue, table_skeleton, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -424,18 +422,6 @@ def all_files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
     """Write every download into the HTML output, and remove any left from earlier builds."""
     if exception is not None or app.builder.format != "html":
@@ -446,7 +432,7 @@ def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
     info = build_info(catalogue.settings.root)
     for relpath, text in all_files(catalogue):
         path = outdir / relpath
-        _write_if_changed(path, stamp(str(relpath), text, info))
+        write_if_changed(path, stamp(str(relpath), text, info))
         written.add(path)
     folder = outdir / DOWNLOADS_DIR
     for old in sorted(folder.rglob("*"), reverse=True):
@@ -529,24 +515,7 @@ class DataCatalogueDirective(LscbDirective):
     def year_table(self, year: str | None, entries: list[Entry]) -> nodes.table:
         caption = f"Datasets for {year_label(year)}" if year else "Datasets that span years"
         headings = ["Dataset", "Period", "Source", "Licence", "Downloads"]
-        table = nodes.table(classes=["lscb-table", "lscb-catalogue-table"])
-        table += nodes.title(caption, caption)
-        group = nodes.tgroup(cols=len(headings))
-        table += group
-        for index, _heading in enumerate(headings):
-            colspec = nodes.colspec(colwidth=1)
-            if index == 0:
-                colspec["stub"] = 1
-            group += colspec
-        head = nodes.thead()
-        header = nodes.row()
-        for text in headings:
-            entry = nodes.entry()
-            entry += nodes.paragraph("", text)
-            header += entry
-        head += header
-        group += head
-        body = nodes.tbody()
+        table, body = table_skeleton(caption, headings, ["lscb-table", "lscb-catalogue-table"])
         settings = self.catalogue.settings
         for data in entries:
             row = nodes.row(ids=[nodes.make_id(f"data-{data.year or 'all'}-{data.id}")])
@@ -570,7 +539,6 @@ class DataCatalogueDirective(LscbDirective):
             row += licence
             row += self.download_cell(data)
             body += row
-        group += body
         return table
 
     def download_cell(self, entry: Entry) -> nodes.entry:

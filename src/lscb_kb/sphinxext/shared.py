@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -127,3 +129,44 @@ def prose_nodes(value: str | list[str]) -> list[nodes.Node]:
     for item in value:
         bullets += nodes.list_item("", nodes.paragraph("", item))
     return [bullets]
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write a generated file into the build atomically, and only if its bytes changed, so a
+    rebuild with nothing new rewrites nothing (and ``-j 2`` writes what ``-j 1`` writes)."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def table_skeleton(
+    caption: str, headings: list[str], classes: list[str]
+) -> tuple[nodes.table, nodes.tbody]:
+    """An empty docutils table with a caption, header cells and its first column as row
+    headers; returns the table and the body to add rows to."""
+    table = nodes.table(classes=classes)
+    table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=len(headings))
+    table += group
+    for index in range(len(headings)):
+        colspec = nodes.colspec(colwidth=1)
+        if index == 0:
+            colspec["stub"] = 1
+        group += colspec
+    head = nodes.thead()
+    header = nodes.row()
+    for text in headings:
+        entry = nodes.entry()
+        entry += nodes.paragraph("", text)
+        header += entry
+    head += header
+    group += head
+    body = nodes.tbody()
+    group += body
+    return table, body

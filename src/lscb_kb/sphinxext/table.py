@@ -20,7 +20,7 @@ from ..data.units import format_value
 from ..data.validate import column_spec, row_spec
 from .disclosure import legend, policy, published_note, suppressed_node
 from .provenance import edit_url
-from .shared import LscbDirective, cite, prose_nodes
+from .shared import LscbDirective, cite, prose_nodes, table_skeleton
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -84,26 +84,14 @@ class DataTableDirective(LscbDirective):
     ) -> nodes.table:
         """*table* as a docutils table; cells that *published* hides show the symbol."""
         columns = table.columns
-        node = nodes.table(classes=["lscb-table"])
-        node += nodes.title(caption, caption)
-        group = nodes.tgroup(cols=len(columns))
-        node += group
-        for index, _column in enumerate(columns):
-            colspec = nodes.colspec(colwidth=1)
-            if index == 0:
-                colspec["stub"] = 1
-            group += colspec
-        head = nodes.thead()
-        header = nodes.row()
+        labels = []
         for column in columns:
             unit = column_spec(column)
             label = column.label
             if unit.unit == "rate" and unit.per:
                 label = f"{label} (per {unit.per:,})"
-            header += _entry(label)
-        head += header
-        group += head
-        body = nodes.tbody()
+            labels.append(label)
+        node, body = table_skeleton(caption, labels, ["lscb-table"])
         rows = [(row, False) for row in table.rows]
         if table.total is not None:
             rows.append((table.total, True))
@@ -128,7 +116,6 @@ class DataTableDirective(LscbDirective):
                 classes = ["lscb-num"] if spec.numeric and index else []
                 tr += _entry(text, classes=classes)
             body += tr
-        group += body
         return node
 
     def source_line(

@@ -25,7 +25,7 @@ from ..data.catalogue import FigureRef
 from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
 from ..data.newyear import YEAR
 from .register import DataRegisterDirective
-from .shared import LscbDirective, LscbWarning, prose_nodes
+from .shared import LscbDirective, LscbWarning, prose_nodes, table_skeleton
 from .table import DataTableDirective, _entry
 
 if TYPE_CHECKING:
@@ -112,25 +112,12 @@ class DataTrendDirective(LscbDirective):
         if len(points) < 2:
             return []
         caption = self.options.get("caption") or f"{points[-1][1].label}, by year"
-        table = nodes.table(classes=["lscb-table", "lscb-trend"])
-        table += nodes.title(caption, caption)
-        group = nodes.tgroup(cols=2)
-        table += group
-        group += nodes.colspec(colwidth=1, stub=1)
-        group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        row = nodes.row()
-        row += _entry("Year")
-        row += _entry("Figure")
-        head += row
-        group += head
-        body = nodes.tbody()
+        table, body = table_skeleton(caption, ["Year", "Figure"], ["lscb-table", "lscb-trend"])
         for year, figure in points:
             row = nodes.row()
             row += _entry(year_label(year))
             row += _entry(figure.text, classes=["lscb-num"])
             body += row
-        group += body
         return [table]
 
 
