@@ -68,6 +68,11 @@ def test_new_year_shows_both_years_a_trend_and_carried_records(site: Project) ->
         for tr in trends[0].select("tbody tr")
     ]
     assert rows == [["2009/10", "73.5%"], ["2010/11", "77.2%"]]
+    charts = page.select("figure.lscb-trend-chart img")
+    assert len(charts) == 1  # a chart beside the trend table, drawn as SVG
+    assert charts[0]["src"].endswith(".svg")
+    assert "2009/10" in charts[0]["alt"] and "2010/11" in charts[0]["alt"]
+    assert (site.out / "quality-assurance" / charts[0]["src"]).resolve().is_file()
     # The 2009/10 pages keep their figures.
     assert "73.5%" in [s.get_text() for s in page.select("span.lscb-figure")]
 

@@ -15,6 +15,7 @@ no trend at all.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -22,8 +23,11 @@ from docutils.parsers.rst import directives
 
 from ..data import AddressError
 from ..data.catalogue import FigureRef
+from ..data.disclosure import Suppressed, publishable_ref
 from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
 from ..data.newyear import YEAR
+from .charts import Chart, Panel, Series, chart_image, describe, render_svg
+from .disclosure import policy, suppressed_node
 from .register import DataRegisterDirective
 from .shared import LscbDirective, LscbWarning, prose_nodes, table_skeleton
 from .table import DataTableDirective, _entry
@@ -112,13 +116,47 @@ class DataTrendDirective(LscbDirective):
         if len(points) < 2:
             return []
         caption = self.options.get("caption") or f"{points[-1][1].label}, by year"
+        pol = policy(self.env)
+        published = [(year, figure, publishable_ref(figure, pol)[1]) for year, figure in points]
         table, body = table_skeleton(caption, ["Year", "Figure"], ["lscb-table", "lscb-trend"])
-        for year, figure in points:
+        table_id = nodes.make_id(f"trend-{address}")
+        table["ids"].append(table_id)
+        for year, figure, shown in published:
             row = nodes.row()
             row += _entry(year_label(year))
-            row += _entry(figure.text, classes=["lscb-num"])
+            if isinstance(shown, Suppressed):
+                cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
+                cell += nodes.paragraph("", "", suppressed_node(shown, pol))
+                row += cell
+            else:
+                row += _entry(figure.text, classes=["lscb-num"])
             body += row
-        return [table]
+        spec = points[-1][1].spec
+        chart = Chart(
+            "bar",
+            caption,
+            (
+                Panel(
+                    title="",
+                    categories=tuple(year_label(year) for year, _f, _s in published),
+                    series=(Series(points[-1][1].label, tuple(s for _y, _f, s in published)),),
+                    spec=spec,
+                ),
+            ),
+            pol.symbol,
+        )
+        svg = render_svg(chart)
+        digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
+        figure_node = nodes.figure(classes=["lscb-chart", "lscb-trend-chart"])
+        figure_node += chart_image("", svg=svg, filename=f"chart-{digest}.svg", alt=describe(chart))
+        figure_node += nodes.caption(caption, caption)
+        legend = nodes.legend()
+        para = nodes.paragraph()
+        para += nodes.Text("The figures are in the table below.")
+        legend += para
+        figure_node += legend
+        figure_node["lscb_table"] = table_id
+        return [figure_node, table]
 
 
 def setup_years(app: Sphinx) -> None:
