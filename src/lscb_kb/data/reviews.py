@@ -24,12 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-from .problems import Problem, display_path
+from .problems import LscbError, Problem, display_path
 from .settings import SETTINGS_FILE
+from .yamlload import parse_yaml
 
 OWNER, REVIEWED, DUE = "owner", "reviewed", "review-due"
 FIELDS = (OWNER, REVIEWED, DUE)
@@ -104,28 +101,29 @@ def read_front_matter(path: Path) -> tuple[FrontMatter, list[Problem]]:
                 shown, 1, 1, "", "front matter is not closed; end it with a line '---'", "review"
             )
         ]
-    yaml = YAML(typ="rt")
     try:
-        data = yaml.load("\n".join(lines[1:end]))
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        col = mark.column + 1 if mark is not None else 0
-        message = " ".join(str(err.problem or err.context or "").split())
+        located = parse_yaml("\n".join(lines[1:end]), shown, first_line=2)
+    except LscbError as err:
+        first = err.problems[0]
+        message = first.message.removeprefix("not valid YAML: ")
         return FrontMatter(shown, present=True, title=title), [
-            Problem(shown, line, col, "", f"front matter is not valid YAML: {message}", "review")
+            Problem(
+                shown,
+                first.line,
+                first.column,
+                "",
+                f"front matter is not valid YAML: {message}",
+                "review",
+            )
         ]
-    except YAMLError as err:
-        return FrontMatter(shown, present=True, title=title), [
-            Problem(shown, 2, 0, "", f"front matter is not valid YAML: {err}", "review")
-        ]
+    data = located.value
     if data is None:
-        data = CommentedMap()
-    if not isinstance(data, CommentedMap):
+        data = {}
+    if not isinstance(data, dict):
         return FrontMatter(shown, present=True, title=title), [
             Problem(shown, 2, 1, "", "front matter must be a list of 'key: value' lines", "review")
         ]
-    key_lines = {str(key): data.lc.key(key)[0] + 2 for key in data}
+    key_lines = {key: located.keys[(key,)][0] for key in data}
     return FrontMatter(shown, dict(data), key_lines, present=True, title=title), []
 
 

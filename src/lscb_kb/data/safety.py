@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from .problems import Problem, display_path
 
@@ -344,8 +343,9 @@ def _front_matter(
 ) -> None:
     """*start* is the line of the opening ``---``; the YAML begins on the next line."""
     try:
-        data = YAML(typ="safe", pure=True).load(content)
-    except (YAMLError, ValueError) as err:
+        # Read as MyST reads front matter, so that the scan sees what the build will see.
+        data = yaml.safe_load(content)
+    except (yaml.YAMLError, ValueError) as err:
         out.append(_problem(file, start, 1, f"the front matter is not valid YAML: {err}"))
         return
     line_of = _key_lines(content, start + 1)

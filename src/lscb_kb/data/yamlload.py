@@ -1,25 +1,26 @@
 """Read YAML so that every value keeps its line and column, and duplicate keys are an error.
 
-ruamel.yaml's round-trip loader records where each key and value stood. We turn what it
-reads into plain Python values (numbers become :class:`~decimal.Decimal`, so ``6`` and
-``5.9`` keep the precision the report printed them with) and a map from each value's path
-to its 1-based line and column.
+PyYAML's composer (libyaml's C parser where it is installed, as it is in PyYAML's wheels)
+gives every node the line and column it starts at. We build plain Python values from the nodes
+ourselves, by YAML 1.2's core schema (so ``yes`` and ``no`` stay words, as a person reading the
+file would expect), with numbers that have a fraction as :class:`~decimal.Decimal`, so ``6`` and
+``5.9`` keep the precision the report printed them with, and a map from each value's path to its
+1-based line and column. Building from the nodes is about forty times faster than a round-trip
+loader, which matters because every build and every check reads every data file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import ScalarNode
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import PathPart, Problem, display_path
 
@@ -64,29 +65,121 @@ class Located:
         return Problem(self.file, line, col, format_path(path), message, rule)
 
 
-def _construct_number(constructor: RoundTripConstructor, node: ScalarNode) -> Any:
-    text = str(node.value).replace("_", "")
+_FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PLAIN = "tag:lscb-kb,2026:plain"
+"""The tag given to every unquoted scalar without a tag, so that we resolve it ourselves."""
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
+_INT_OTHER = re.compile(r"^(?:0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_TIMESTAMP = SafeConstructor.timestamp_regexp
+
+
+def _resolve(loader: Any, kind: type, value: Any, implicit: Any) -> str:
+    """Unquoted scalars without a tag keep a tag of their own for :func:`_scalar` to resolve."""
+    if kind is ScalarNode and implicit[0]:
+        return PLAIN
+    base: Any = yaml.resolver.Resolver.resolve
+    return str(base(loader, kind, value, implicit))
+
+
+class _Loader(_FastLoader):  # type: ignore[misc]
+    """Composes with libyaml's C parser where PyYAML has it."""
+
+    resolve = _resolve
+
+
+class _ExplainingLoader(yaml.SafeLoader):
+    """The pure-Python parser, used only to explain a file that does not parse.
+
+    Its messages say what it found where it expected something else (``expected ',' or ']',
+    but got ':'``), which libyaml's do not; files that parse never reach it.
+    """
+
+    resolve = _resolve
+
+
+_TIMESTAMPS = SafeConstructor()
+
+
+def _number(text: str) -> Any:
+    """A YAML float as a Decimal with its printed precision; .inf and .nan stay text."""
     try:
-        number = Decimal(text)
+        number = Decimal(text.replace("_", ""))
     except InvalidOperation:
-        return str(node.value)  # .inf, .nan: validation says it is not a number
-    if not number.is_finite():
-        return str(node.value)
-    return number
+        return text
+    return number if number.is_finite() else text
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that reads every float as a Decimal, keeping its printed precision."""
+def _scalar(node: ScalarNode) -> Any:
+    text = str(node.value)
+    tag = node.tag
+    if tag == PLAIN:
+        if _NULL.match(text):
+            return None
+        if text in _BOOL:
+            return _BOOL[text]
+        if _INT.match(text):
+            return int(text.replace("_", ""))
+        if _INT_OTHER.match(text):
+            return int(text, 0)
+        if _FLOAT.match(text) or _SPECIAL_FLOAT.match(text):
+            return _number(text)
+        if _TIMESTAMP.match(text):
+            return _TIMESTAMPS.construct_yaml_timestamp(node)
+        return text
+    if tag == "tag:yaml.org,2002:int":
+        return int(text.replace("_", ""), 0)
+    if tag == "tag:yaml.org,2002:float":
+        return _number(text)
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOL.get(text, text)
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:timestamp":
+        return _TIMESTAMPS.construct_yaml_timestamp(node)
+    return text
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_number)
+class _Duplicate(Exception):
+    def __init__(self, key: str, node: Node) -> None:
+        super().__init__(key)
+        self.key = key
+        self.node = node
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+def _at(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _plain(node: Node, path: tuple[PathPart, ...], out: Located) -> Any:
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node, (*path, "<key>"), out)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                raise _Duplicate(key, key_node)
+            child = (*path, key)
+            out.keys[child] = _at(key_node)
+            out.values[child] = _at(value_node)
+            result[key] = _plain(value_node, child, out)
+        return result
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            out.values[child] = _at(item)
+            items.append(_plain(item, child, out))
+        return items
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    return None
 
 
 def _mark(err: MarkedYAMLError) -> Position:
@@ -96,15 +189,16 @@ def _mark(err: MarkedYAMLError) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
+def _duplicate_message(key: str) -> str:
+    return (
+        f"the key '{key}' is given twice in the same mapping; "
+        f"keep one and remove or rename the other"
+    )
+
+
 def _yaml_message(err: MarkedYAMLError) -> str:
     problem = (err.problem or "").strip()
     context = (err.context or "").strip()
-    duplicate = re.search(r'found duplicate key "([^"]*)"', f"{problem} {context}")
-    if duplicate:
-        return (
-            f"the key '{duplicate.group(1)}' is given twice in the same mapping; "
-            f"keep one and remove or rename the other"
-        )
     if "found character '\\t'" in problem:
         return "a tab is used for indentation; YAML files must be indented with spaces"
     text = problem or context or "the file is not valid YAML"
@@ -113,44 +207,40 @@ def _yaml_message(err: MarkedYAMLError) -> str:
     return f"not valid YAML: {text}"
 
 
-def _plain(node: Any, path: tuple[PathPart, ...], out: Located) -> Any:
-    if isinstance(node, CommentedMap):
-        result: dict[Any, Any] = {}
-        for key in node:
-            child = (*path, str(key))
-            try:
-                kline, kcol = node.lc.key(key)
-                out.keys[child] = (kline + 1, kcol + 1)
-                vline, vcol = node.lc.value(key)
-                out.values[child] = (vline + 1, vcol + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            result[str(key) if not isinstance(key, str) else key] = _plain(node[key], child, out)
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, item in enumerate(node):
-            child = (*path, index)
-            try:
-                line, col = node.lc.item(index)
-                out.values[child] = (line + 1, col + 1)
-            except (KeyError, TypeError, AttributeError, IndexError):
-                pass
-            items.append(_plain(item, child, out))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, Decimal):
-        return node
-    if isinstance(node, dt.datetime):
-        return node
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
-    if isinstance(node, str):
-        return str(node)
-    return node
+def _syntax_problem(text: str, shown: str, offset: int, err: YAMLError) -> Problem:
+    try:
+        yaml.compose(text, Loader=_ExplainingLoader)
+    except YAMLError as explained:
+        err = explained
+    if not isinstance(err, MarkedYAMLError):
+        return Problem(shown, offset + 1, 1, "", f"not valid YAML: {err}", "syntax")
+    line, col = _mark(err)
+    return Problem(shown, line + offset, col, "", _yaml_message(err), "syntax")
+
+
+def parse_yaml(text: str, shown: str, *, first_line: int = 1) -> Located:
+    """Read YAML *text*, written in *shown* from *first_line* on; :class:`LscbError` if bad."""
+    from .problems import LscbError  # noqa: PLC0415
+
+    offset = first_line - 1
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except YAMLError as err:
+        raise LscbError([_syntax_problem(text, shown, offset, err)]) from None
+    located = Located(file=shown, value=None)
+    if node is None:
+        return located
+    try:
+        located.value = _plain(node, (), located)
+    except _Duplicate as dup:
+        line, col = _at(dup.node)
+        raise LscbError(
+            [Problem(shown, line + offset, col, "", _duplicate_message(dup.key), "syntax")]
+        ) from None
+    if offset:
+        located.keys = {k: (line + offset, col) for k, (line, col) in located.keys.items()}
+        located.values = {k: (line + offset, col) for k, (line, col) in located.values.items()}
+    return located
 
 
 def load_yaml(path: Path) -> Located:
@@ -181,13 +271,4 @@ def load_yaml(path: Path) -> Located:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    try:
-        document = _yaml().load(text)
-    except MarkedYAMLError as err:
-        line, col = _mark(err)
-        raise LscbError([Problem(shown, line, col, "", _yaml_message(err), "syntax")]) from None
-    except YAMLError as err:
-        raise LscbError([Problem(shown, 1, 1, "", f"not valid YAML: {err}", "syntax")]) from None
-    located = Located(file=shown, value=None)
-    located.value = _plain(document, (), located)
-    return located
+    return parse_yaml(text, shown)
