@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .charts import setup_charts
+from .citations import setup_citations
 from .config import setup_config
 from .disclosure import setup_disclosure
 from .discrepancies import setup_discrepancies
@@ -58,6 +59,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_charts(app)
     setup_downloads(app)
     setup_topics(app)
+    setup_citations(app)
     app.connect("builder-inited", report_data_problems)
     return {
         "version": __version__,
