@@ -80,8 +80,15 @@ def test_only_main_content_is_indexed(site: Project) -> None:
     for link in page.select("a.headerlink"):
         assert link.has_attr("data-pagefind-ignore")
     # The search page and Sphinx's generated pages are not search results.
-    for name in ("search-help", "genindex", "search"):
+    for name in ("search-help", "genindex"):
         assert site.html(name).select("[data-pagefind-body]") == []
+
+
+def test_sphinx_search_is_off_so_there_is_one_index(site: Project) -> None:
+    site.build(fresh=True)
+    assert not (site.out / "search.html").exists()
+    assert not (site.out / "searchindex.js").exists()
+    assert "searchtools.js" not in (site.out / "index.html").read_text("utf-8")
 
 
 def test_headings_carry_the_ids_so_search_links_to_sections(site: Project) -> None:
