@@ -139,9 +139,10 @@ def test_with_table_draws_the_table_and_hides_small_counts(charts: Project) -> N
     assert "North: Expected 40, Unexpected [c] (not shown" in alt
     assert "South: Expected 25, Unexpected [c] (not shown" in alt
     _src, svg = _svg(charts, "deaths")
-    labels = {x.strip() for x in re.findall(r">([^<>]+)</text>", svg)}
-    assert "[c]" in labels
-    assert not {"3", "12"} & labels
+    values = re.findall(r'<text [^>]*class="value"[^>]*>([^<>]+)</text>', svg)
+    assert sorted(values) == ["25", "40", "[c]", "[c]"]
+    # No bar is drawn for a hidden count: four values, two bars.
+    assert svg.count('<rect class="bar"') == 2
 
 
 def test_colours_meet_wcag_aa_against_white_and_series_differ_by_pattern() -> None:

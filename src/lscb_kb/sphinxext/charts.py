@@ -10,7 +10,7 @@
    ```{data-table} budget.expenditure
    ```
 
-The chart is drawn with matplotlib's SVG backend from the same cells as the table (after
+The chart is drawn as SVG text from the same cells as the table (after
 disclosure control), so it needs no JavaScript. Each chart is a figure with a caption, an
 ``alt`` text generated from the figures it shows, and a link to its data table, which must be
 on the same page (a ``data-table`` of the same table) or be drawn with the chart
@@ -24,13 +24,14 @@ is written, so a build with ``-j 2`` gives the same pages as one with ``-j 1``.
 from __future__ import annotations
 
 import hashlib
-import io
+import html
+import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -46,8 +47,6 @@ from .shared import LscbDirective, LscbWarning, warn, write_if_changed
 from .table import DataTableDirective
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.axis import Axis
     from sphinx.application import Sphinx
 
     from ..data import Entry
@@ -64,22 +63,8 @@ TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d0d0d0"
 WIDTH_INCHES = 6.5
 
-RC: dict[str, Any] = {
-    "svg.hashsalt": "lscb-kb",  # clip-path and pattern ids depend on content, not on chance
-    "svg.fonttype": "none",  # text stays text: no fonts embedded, readable and searchable
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],  # shipped with matplotlib: same layout on every machine
-    "font.size": 10,
-    "text.color": TEXT_COLOUR,
-    "axes.labelcolor": TEXT_COLOUR,
-    "axes.edgecolor": "#595959",
-    "xtick.color": TEXT_COLOUR,
-    "ytick.color": TEXT_COLOUR,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "hatch.linewidth": 1.5,
-    "legend.frameon": False,
-}
+AXIS_COLOUR = "#595959"
+FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
 # -- what a chart shows ----------------------------------------------------------------------
@@ -239,127 +224,313 @@ def _extremes(pairs: list[tuple[str, PublishedCell]], spec: UnitSpec) -> list[st
 
 
 # -- drawing ---------------------------------------------------------------------------------
+#
+# The charts are drawn as SVG text directly. They are simple (bars, value labels, a value axis
+# with grid lines, category labels, a legend), and writing the elements ourselves costs about a
+# millisecond a chart, where a plotting library cost a tenth to a third of a second each, which
+# was most of what reading the data added to a build, and most of what grew with the size of a
+# knowledge base (every board's trends are charts). Text stays text: the browser sets it in the
+# reader's sans-serif font, so label widths below are estimates with room to spare.
+
+PX_PER_INCH = 96
+FONT_PX = 13.3  # 10 pt
+SMALL_PX = 11.3  # 8.5 pt: bar values and category labels under columns
+TITLE_PX = 12.7  # 9.5 pt
+CHAR_EM = 0.6  # a generous average width of a character of a sans-serif font, in ems
+LINE = 1.25  # line height, in ems
+BAR_BAND_PX = 27  # the height a horizontal bar's row takes (0.28 in)
+HATCH_SPACING = 6
 
 
-def render_svg(chart: Chart) -> str:
-    """Draw *chart* as SVG text. The same chart always gives the same bytes."""
-    return render(chart, "svg").decode("utf-8")
+def _text_width(text: str, size: float) -> float:
+    return len(text) * CHAR_EM * size
 
 
-def render(chart: Chart, fmt: str = "svg") -> bytes:
-    """Draw *chart* in *fmt* (``svg`` for the site; ``png`` to look at it while developing)."""
-    import matplotlib  # noqa: PLC0415 - only builds that draw charts pay for the import
-    from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.patches import Patch  # noqa: PLC0415
+def _fmt(number: float) -> str:
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
 
-    with matplotlib.rc_context(cast(Any, RC)):
-        figure = Figure(figsize=_size(chart), layout="constrained")
-        FigureCanvasSVG(figure)
-        count = len(chart.panels)
-        columns = 1 if chart.kind == "barh" else min(count, 3)
-        rows = (count + columns - 1) // columns
-        axes = figure.subplots(rows, columns, squeeze=False)
-        for index, ax in enumerate(axes.flat):
-            if index >= count:
-                ax.set_visible(False)
-                continue
-            _draw_panel(ax, chart.panels[index], chart.kind)
-        first = chart.panels[0]
-        if len(first.series) > 1:
-            handles = [
-                Patch(
-                    facecolor=PALETTE[i % len(PALETTE)],
-                    hatch=HATCHES[i % len(HATCHES)],
-                    edgecolor=PALETTE[i % len(PALETTE)],
-                    label=series.label,
-                )
-                for i, series in enumerate(first.series)
-            ]
-            for handle in handles:
-                handle.set_hatchcolor("white")
-            figure.legend(
-                handles=handles,
-                loc="outside lower center",
-                ncols=min(len(handles), 3),
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _ticks(top: float, spec: UnitSpec) -> tuple[list[float], float]:
+    """Tick values and the axis limit: round steps, with room above the tallest bar."""
+    if spec.unit == "percent" and 50 < top <= 100:
+        return [float(t) for t in range(0, 101, 20)], max(top * 1.15, 100.0)
+    if top <= 0:
+        return [0.0, 1.0], 1.0
+    raw = top / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    count = math.ceil(top * 1.1 / step)
+    ticks = [step * i for i in range(count + 1)]
+    return ticks, ticks[-1]
+
+
+def _tick_label(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+@dataclass
+class _Svg:
+    """Elements in drawing order, and the patterns they use."""
+
+    parts: list[str] = field(default_factory=list)
+    patterns: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def fill(self, colour: str, hatch: str) -> str:
+        if not hatch:
+            return colour
+        key = (colour, hatch)
+        if key not in self.patterns:
+            self.patterns[key] = f"hatch-{HATCHES.index(hatch)}-{colour[1:]}"
+        return f"url(#{self.patterns[key]})"
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float = FONT_PX,
+        anchor: str = "start",
+        cls: str = "",
+        rotate: bool = False,
+    ) -> None:
+        attrs = f'x="{_fmt(x)}" y="{_fmt(y)}"'
+        if anchor != "start":
+            attrs += f' text-anchor="{anchor}"'
+        if size != FONT_PX:
+            attrs += f' font-size="{_fmt(size)}"'
+        if cls:
+            attrs += f' class="{cls}"'
+        if rotate:
+            attrs += f' transform="rotate(-90 {_fmt(x)} {_fmt(y)})"'
+        self.parts.append(f"<text {attrs}>{_esc(text)}</text>")
+
+    def lines(
+        self, x: float, y: float, lines: Sequence[str], size: float, anchor: str, middle: bool
+    ) -> None:
+        """Several lines of text from *y* (their top), or centred on *y* if *middle*."""
+        height = size * LINE
+        top = y - height * len(lines) / 2 if middle else y
+        for index, line in enumerate(lines):
+            self.text(x, top + height * index + size * 0.9, line, size=size, anchor=anchor)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float) -> None:
+        self.parts.append(
+            f'<line x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
+            f'stroke="{colour}" stroke-width="{_fmt(width)}"/>'
+        )
+
+    def rect(
+        self, x: float, y: float, w: float, h: float, fill: str, edge: str, cls: str = "bar"
+    ) -> None:
+        self.parts.append(
+            f'<rect class="{cls}" x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(w)}" '
+            f'height="{_fmt(h)}" fill="{fill}" stroke="{edge}" stroke-width="1"/>'
+        )
+
+    def defs(self) -> str:
+        if not self.patterns:
+            return ""
+        out = ["<defs>"]
+        for (colour, hatch), ident in sorted(self.patterns.items(), key=lambda kv: kv[1]):
+            s = HATCH_SPACING
+            strokes = {
+                "//": [f"M0 {s}L{s} 0"],
+                "\\\\": [f"M0 0L{s} {s}"],
+                "xx": [f"M0 {s}L{s} 0", f"M0 0L{s} {s}"],
+                "--": [f"M0 {s / 2}H{s}"],
+                "||": [f"M{s / 2} 0V{s}"],
+            }[hatch]
+            paths = "".join(f'<path d="{d}" stroke="white" stroke-width="1.5"/>' for d in strokes)
+            out.append(
+                f'<pattern id="{ident}" width="{s}" height="{s}" patternUnits="userSpaceOnUse">'
+                f'<rect width="{s}" height="{s}" fill="{colour}"/>{paths}</pattern>'
             )
-        buffer = io.BytesIO()
-        metadata = {"Date": None, "Creator": None} if fmt == "svg" else None
-        figure.savefig(buffer, format=fmt, metadata=metadata)
-    return buffer.getvalue()
+        out.append("</defs>")
+        return "".join(out)
 
 
-def _size(chart: Chart) -> tuple[float, float]:
-    if chart.kind == "barh":
-        height = 0.0
-        for panel in chart.panels:
-            bars = len(panel.categories) * max(len(panel.series), 1)
-            height += 0.9 + 0.28 * bars + (0.4 if panel.title else 0)
-        if len(chart.panels[0].series) > 1:
-            height += 0.4
-        return WIDTH_INCHES, round(height + 0.3, 2)
-    rows = (len(chart.panels) + 2) // 3
-    height = 3.6 * rows if len(chart.panels) > 1 else 4.0
-    return WIDTH_INCHES, height
+def _style(panel: Panel, series: int, category: int) -> tuple[str, str]:
+    if panel.style_by_category:
+        return PALETTE[category % len(PALETTE)], HATCHES[category % len(HATCHES)]
+    hatch = HATCHES[series % len(HATCHES)] if len(panel.series) > 1 else ""
+    return PALETTE[series % len(PALETTE)], hatch
 
 
-def _draw_panel(ax: Axes, panel: Panel, kind: Kind) -> None:
+def _value_label(panel: Panel) -> str:
+    label = axis_label(panel.spec)
+    if len(panel.series) == 1 and panel.series[0].label:
+        label = f"{panel.series[0].label} ({unit_symbol(panel.spec)})"
+    return label
+
+
+def _band(panel: Panel) -> float:
+    """The height of one category's row in a horizontal bar chart."""
+    lines = max(len(textwrap.wrap(name, 40) or [""]) for name in panel.categories)
+    return max(BAR_BAND_PX * max(len(panel.series), 1), lines * FONT_PX * LINE + 6)
+
+
+def _panel_height(panel: Panel, kind: Kind) -> float:
+    title = len(_title_lines(panel, kind)) * TITLE_PX * LINE + (8 if panel.title else 0)
+    if kind == "barh":
+        return title + 18 + len(panel.categories) * _band(panel) + 2 * FONT_PX * LINE + 10
+    return 4.0 * PX_PER_INCH * (0.9 if panel.title else 1.0)
+
+
+def _title_lines(panel: Panel, kind: Kind) -> list[str]:
+    return textwrap.wrap(panel.title, 70 if kind == "barh" else 30) if panel.title else []
+
+
+def _draw_panel(
+    svg: _Svg, panel: Panel, kind: Kind, box: tuple[float, float, float, float]
+) -> None:
+    x0, y0, width, height = box
     categories = len(panel.categories)
-    groups = len(panel.series)
-    width = 0.8 / groups
+    groups = max(len(panel.series), 1)
     values = [[numeric(cell) for cell in series.cells] for series in panel.series]
     known = [v for row in values for v in row if v is not None]
     top = max(known) if known else 0.0
-    limit = top * (1.22 if kind == "barh" else 1.15) or 1.0
-    wrap = 40 if kind == "barh" else max(8, 80 // (categories * (3 if panel.title else 1)))
-    labels = [textwrap.fill(name, wrap) for name in panel.categories]
-    for index, series in enumerate(panel.series):
-        offsets = [c - 0.4 + width * (index + 0.5) for c in range(categories)]
-        heights = [v if v is not None else 0.0 for v in values[index]]
-        if panel.style_by_category:
-            colours = [PALETTE[c % len(PALETTE)] for c in range(categories)]
-            hatches = [HATCHES[c % len(HATCHES)] for c in range(categories)]
-        else:
-            colours = [PALETTE[index % len(PALETTE)]] * categories
-            hatches = [HATCHES[index % len(HATCHES)] if groups > 1 else ""] * categories
-        if kind == "barh":
-            bars = ax.barh(offsets, heights, height=width, color=colours, label=series.label)
-        else:
-            bars = ax.bar(offsets, heights, width=width, color=colours, label=series.label)
-        for bar, colour, hatch in zip(bars, colours, hatches, strict=True):
-            bar.set_edgecolor(colour)
-            if hatch:
-                bar.set_hatch(hatch)
-                bar.set_hatchcolor("white")
-        ax.bar_label(
-            bars,
-            labels=[short_value(cell, panel.spec) for cell in series.cells],
-            padding=3,
-            fontsize=8.5,
+    ticks, limit = _ticks(top, panel.spec)
+    if kind == "barh":  # room to the right of the longest bar for its value
+        longest = max(
+            _text_width(short_value(c, panel.spec), SMALL_PX) for s in panel.series for c in s.cells
         )
-    ticks = list(range(categories))
-    value_axis: Axis
-    label = axis_label(panel.spec)
-    if groups == 1 and panel.series[0].label:
-        label = f"{panel.series[0].label} ({unit_symbol(panel.spec)})"
+        limit = max(limit, top * 1.05 + longest / (width * 0.5) * top)
+    title_lines = _title_lines(panel, kind)
+    title_height = len(title_lines) * TITLE_PX * LINE + (8 if title_lines else 0)
+    if title_lines:
+        svg.lines(x0 + width / 2, y0 + 4, title_lines, TITLE_PX, "middle", middle=False)
+    value_label = _value_label(panel)
+    tick_width = max(_text_width(_tick_label(t), FONT_PX) for t in ticks)
     if kind == "barh":
-        ax.set_yticks(ticks, labels)
-        ax.invert_yaxis()
-        ax.set_xlim(0, limit)
-        ax.set_xlabel(label)
-        ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6)
-        value_axis = ax.xaxis
-    else:
-        ax.set_xticks(ticks, labels, fontsize=8.5)
-        ax.set_ylim(0, limit)
-        ax.set_ylabel(label)
-        ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
-        value_axis = ax.yaxis
-    if panel.spec.unit == "percent" and 50 < top <= 100:
-        value_axis.set_ticks(range(0, 101, 20))  # a share never runs past 100%
-    ax.set_axisbelow(True)
-    if panel.title:
-        ax.set_title(textwrap.fill(panel.title, 70 if kind == "barh" else 30), fontsize=9.5)
+        wrapped = [textwrap.wrap(name, 40) or [""] for name in panel.categories]
+        left = x0 + 8 + max(_text_width(line, FONT_PX) for lines in wrapped for line in lines)
+        left = min(left, x0 + width * 0.45)
+        right = x0 + width - tick_width / 2 - 4
+        plot_top = y0 + title_height + 8
+        band = _band(panel)
+        plot_bottom = plot_top + band * categories
+        scale = (right - left) / limit
+        for tick in ticks:
+            x = left + tick * scale
+            svg.line(x, plot_top, x, plot_bottom, GRID_COLOUR, 0.8)
+            svg.text(x, plot_bottom + FONT_PX * 1.1, _tick_label(tick), anchor="middle")
+        bar = band * 0.8 / groups
+        for c, lines in enumerate(wrapped):
+            centre = plot_top + band * (c + 0.5)
+            svg.lines(left - 6, centre, lines, FONT_PX, "end", middle=True)
+            for s, series in enumerate(panel.series):
+                colour, hatch = _style(panel, s, c)
+                value = values[s][c]
+                y = centre - band * 0.4 + bar * s
+                length = (value or 0.0) * scale
+                if length > 0:
+                    svg.rect(left, y, length, bar, svg.fill(colour, hatch), colour)
+                label = short_value(series.cells[c], panel.spec)
+                svg.text(
+                    left + length + 4,
+                    y + bar / 2 + SMALL_PX * 0.35,
+                    label,
+                    size=SMALL_PX,
+                    cls="value",
+                )
+        svg.line(left, plot_top, left, plot_bottom, AXIS_COLOUR, 1)
+        svg.line(left, plot_bottom, right, plot_bottom, AXIS_COLOUR, 1)
+        svg.text((left + right) / 2, y0 + height - 6, value_label, anchor="middle")
+        return
+    wrap = max(8, 80 // (categories * (3 if panel.title else 1)))
+    wrapped = [textwrap.wrap(name, wrap) or [""] for name in panel.categories]
+    label_lines = max(len(lines) for lines in wrapped)
+    left = x0 + FONT_PX * LINE + 10 + tick_width
+    right = x0 + width - 8
+    plot_top = y0 + title_height + SMALL_PX * LINE + 4
+    plot_bottom = y0 + height - label_lines * SMALL_PX * LINE - 10
+    band = (right - left) / max(categories, 1)
+    scale = (plot_bottom - plot_top) / limit
+    for tick in ticks:
+        y = plot_bottom - tick * scale
+        svg.line(left, y, right, y, GRID_COLOUR, 0.8)
+        svg.text(left - 5, y + FONT_PX * 0.35, _tick_label(tick), anchor="end")
+    bar = band * 0.8 / groups
+    for c, lines in enumerate(wrapped):
+        centre = left + band * (c + 0.5)
+        svg.lines(centre, plot_bottom + 5, lines, SMALL_PX, "middle", middle=False)
+        for s, series in enumerate(panel.series):
+            colour, hatch = _style(panel, s, c)
+            value = values[s][c]
+            x = centre - band * 0.4 + bar * s
+            length = (value or 0.0) * scale
+            if length > 0:
+                svg.rect(x, plot_bottom - length, bar, length, svg.fill(colour, hatch), colour)
+            label = short_value(series.cells[c], panel.spec)
+            svg.text(
+                x + bar / 2,
+                plot_bottom - length - 4,
+                label,
+                size=SMALL_PX,
+                anchor="middle",
+                cls="value",
+            )
+    svg.line(left, plot_top, left, plot_bottom, AXIS_COLOUR, 1)
+    svg.line(left, plot_bottom, right, plot_bottom, AXIS_COLOUR, 1)
+    middle = (plot_top + plot_bottom) / 2
+    svg.text(x0 + FONT_PX, middle, value_label, anchor="middle", rotate=True)
+
+
+def _legend(svg: _Svg, chart: Chart, width: float, y: float) -> float:
+    """Draw the legend (one entry a series) from *y*; return its height."""
+    series = chart.panels[0].series
+    if len(series) <= 1:
+        return 0.0
+    columns = min(len(series), 3)
+    entries = [
+        (PALETTE[i % len(PALETTE)], HATCHES[i % len(HATCHES)], s.label)
+        for i, s in enumerate(series)
+    ]
+    rows = [entries[i : i + columns] for i in range(0, len(entries), columns)]
+    height = FONT_PX * LINE + 4
+    for r, row in enumerate(rows):
+        widths = [28 + _text_width(label, FONT_PX) + 16 for _c, _h, label in row]
+        x = (width - sum(widths)) / 2
+        top = y + r * height
+        for (colour, hatch, label), w in zip(row, widths, strict=True):
+            svg.rect(x, top + 2, 20, FONT_PX * 0.9, svg.fill(colour, hatch), colour, "key")
+            svg.text(x + 26, top + FONT_PX * 0.95, label)
+            x += w
+    return len(rows) * height + 6
+
+
+def render_svg(chart: Chart) -> str:
+    """Draw *chart* as SVG text. The same chart always gives the same text."""
+    svg = _Svg()
+    width = WIDTH_INCHES * PX_PER_INCH
+    count = len(chart.panels)
+    columns = 1 if chart.kind == "barh" else min(count, 3)
+    cell_width = width / columns
+    y = 0.0
+    for start in range(0, count, columns):
+        row = chart.panels[start : start + columns]
+        height = max(_panel_height(panel, chart.kind) for panel in row)
+        for index, panel in enumerate(row):
+            svg.parts.append(f'<g id="axes_{start + index + 1}">')
+            box = (cell_width * index, y, cell_width, height)
+            _draw_panel(svg, panel, chart.kind, box)
+            svg.parts.append("</g>")
+        y += height
+    y += _legend(svg, chart, width, y + 4) + 4
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(y)}" '
+        f'viewBox="0 0 {_fmt(width)} {_fmt(y)}" font-family="{FONT_FAMILY}" '
+        f'font-size="{FONT_PX}" fill="{TEXT_COLOUR}">'
+    )
+    background = f'<rect width="{_fmt(width)}" height="{_fmt(y)}" fill="white"/>'
+    return head + svg.defs() + background + "".join(svg.parts) + "</svg>\n"
 
 
 # -- the directive ---------------------------------------------------------------------------
