@@ -5,12 +5,22 @@ from __future__ import annotations
 import filecmp
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from bs4 import Tag
 
-from lscb_kb.sphinxext.charts import HATCHES, PALETTE, TEXT_COLOUR
+from lscb_kb.data.units import UnitSpec
+from lscb_kb.sphinxext.charts import (
+    HATCHES,
+    PALETTE,
+    TEXT_COLOUR,
+    Chart,
+    Panel,
+    Series,
+    render_svg,
+)
 
 from .conftest import Project
 
@@ -189,3 +199,30 @@ def test_the_chart_is_html_only(charts: Project) -> None:
     assert result.returncode == 0, result.stderr
     out = (charts.out / "budget.txt").read_text("utf-8")
     assert "Horizontal bar chart: Shares of contributions." in out
+
+
+def _bars(svg: str) -> list[dict[str, float]]:
+    found = re.findall(
+        r'<rect class="bar" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', svg
+    )
+    return [dict(zip(("x", "y", "w", "h"), map(float, bar), strict=True)) for bar in found]
+
+
+@pytest.mark.parametrize("kind", ["bar", "barh"])
+def test_negative_figures_are_drawn_on_the_other_side_of_zero(kind: str) -> None:
+    change = Series("Change", (Decimal("-2.5"), Decimal("4.0"), Decimal("0")))
+    panel = Panel("", ("North", "South", "West"), (change,), UnitSpec(unit="percent"))
+    svg = render_svg(Chart(kind, "Change on last year", (panel,)))  # type: ignore[arg-type]
+    values = re.findall(r'<text [^>]*class="value"[^>]*>([^<>]+)</text>', svg)
+    assert values == ["-2.5%", "4.0%", "0%"]
+    negative, positive = _bars(svg)  # no bar for zero
+    ticks = re.findall(
+        r'<text x="[^"]+" y="[^"]+"(?: text-anchor="[a-z]+")?>(-?[0-9.,]+)</text>', svg
+    )
+    assert any(t.startswith("-") for t in ticks)
+    if kind == "bar":  # the two bars meet at the zero line from either side
+        assert negative["y"] == pytest.approx(positive["y"] + positive["h"], abs=0.02)
+        assert negative["h"] / positive["h"] == pytest.approx(2.5 / 4.0, rel=0.01)
+    else:
+        assert negative["x"] + negative["w"] == pytest.approx(positive["x"], abs=0.02)
+        assert negative["w"] / positive["w"] == pytest.approx(2.5 / 4.0, rel=0.01)

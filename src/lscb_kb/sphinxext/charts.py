@@ -255,18 +255,19 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _ticks(top: float, spec: UnitSpec) -> tuple[list[float], float]:
-    """Tick values and the axis limit: round steps, with room above the tallest bar."""
-    if spec.unit == "percent" and 50 < top <= 100:
-        return [float(t) for t in range(0, 101, 20)], max(top * 1.15, 100.0)
-    if top <= 0:
-        return [0.0, 1.0], 1.0
-    raw = top / 5
+def _ticks(low: float, top: float, spec: UnitSpec) -> tuple[list[float], float, float]:
+    """Tick values and the axis's two ends: round steps, zero included, room above the bars."""
+    if low >= 0 and spec.unit == "percent" and 50 < top <= 100:
+        return [float(t) for t in range(0, 101, 20)], 0.0, max(top * 1.15, 100.0)
+    if top <= 0 and low >= 0:
+        return [0.0, 1.0], 0.0, 1.0
+    raw = (max(top, 0.0) - min(low, 0.0)) / 5
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    count = math.ceil(top * 1.1 / step)
-    ticks = [step * i for i in range(count + 1)]
-    return ticks, ticks[-1]
+    first = math.floor(min(low * 1.1, 0.0) / step)
+    last = math.ceil(max(top * 1.1, 0.0) / step)
+    ticks = [step * i for i in range(first, last + 1)]
+    return ticks, ticks[0], ticks[-1]
 
 
 def _tick_label(value: float) -> str:
@@ -395,12 +396,14 @@ def _draw_panel(
     values = [[numeric(cell) for cell in series.cells] for series in panel.series]
     known = [v for row in values for v in row if v is not None]
     top = max(known) if known else 0.0
-    ticks, limit = _ticks(top, panel.spec)
+    low = min(known) if known else 0.0
+    ticks, start, limit = _ticks(low, top, panel.spec)
     if kind == "barh":  # room to the right of the longest bar for its value
         longest = max(
             _text_width(short_value(c, panel.spec), SMALL_PX) for s in panel.series for c in s.cells
         )
-        limit = max(limit, top * 1.05 + longest / (width * 0.5) * top)
+        limit = max(limit, top * 1.05 + longest / (width * 0.5) * (top - start))
+    span = limit - start
     title_lines = _title_lines(panel, kind)
     title_height = len(title_lines) * TITLE_PX * LINE + (8 if title_lines else 0)
     if title_lines:
@@ -415,31 +418,34 @@ def _draw_panel(
         plot_top = y0 + title_height + 8
         band = _band(panel)
         plot_bottom = plot_top + band * categories
-        scale = (right - left) / limit
+
+        def at(value: float) -> float:
+            return left + (value - start) * (right - left) / span
+
         for tick in ticks:
-            x = left + tick * scale
-            svg.line(x, plot_top, x, plot_bottom, GRID_COLOUR, 0.8)
-            svg.text(x, plot_bottom + FONT_PX * 1.1, _tick_label(tick), anchor="middle")
+            svg.line(at(tick), plot_top, at(tick), plot_bottom, GRID_COLOUR, 0.8)
+            svg.text(at(tick), plot_bottom + FONT_PX * 1.1, _tick_label(tick), anchor="middle")
         bar = band * 0.8 / groups
         for c, lines in enumerate(wrapped):
             centre = plot_top + band * (c + 0.5)
             svg.lines(left - 6, centre, lines, FONT_PX, "end", middle=True)
             for s, series in enumerate(panel.series):
                 colour, hatch = _style(panel, s, c)
-                value = values[s][c]
+                value = values[s][c] or 0.0
                 y = centre - band * 0.4 + bar * s
-                length = (value or 0.0) * scale
-                if length > 0:
-                    svg.rect(left, y, length, bar, svg.fill(colour, hatch), colour)
-                label = short_value(series.cells[c], panel.spec)
+                if value:
+                    x = min(at(0), at(value))
+                    length = abs(at(value) - at(0))
+                    svg.rect(x, y, length, bar, svg.fill(colour, hatch), colour)
                 svg.text(
-                    left + length + 4,
+                    at(value) + (4 if value >= 0 else -4),
                     y + bar / 2 + SMALL_PX * 0.35,
-                    label,
+                    short_value(series.cells[c], panel.spec),
                     size=SMALL_PX,
+                    anchor="start" if value >= 0 else "end",
                     cls="value",
                 )
-        svg.line(left, plot_top, left, plot_bottom, AXIS_COLOUR, 1)
+        svg.line(at(0), plot_top, at(0), plot_bottom, AXIS_COLOUR, 1)
         svg.line(left, plot_bottom, right, plot_bottom, AXIS_COLOUR, 1)
         svg.text((left + right) / 2, y0 + height - 6, value_label, anchor="middle")
         return
@@ -451,33 +457,37 @@ def _draw_panel(
     plot_top = y0 + title_height + SMALL_PX * LINE + 4
     plot_bottom = y0 + height - label_lines * SMALL_PX * LINE - 10
     band = (right - left) / max(categories, 1)
-    scale = (plot_bottom - plot_top) / limit
+
+    def up(value: float) -> float:
+        return plot_bottom - (value - start) * (plot_bottom - plot_top) / span
+
     for tick in ticks:
-        y = plot_bottom - tick * scale
-        svg.line(left, y, right, y, GRID_COLOUR, 0.8)
-        svg.text(left - 5, y + FONT_PX * 0.35, _tick_label(tick), anchor="end")
+        svg.line(left, up(tick), right, up(tick), GRID_COLOUR, 0.8)
+        svg.text(left - 5, up(tick) + FONT_PX * 0.35, _tick_label(tick), anchor="end")
     bar = band * 0.8 / groups
     for c, lines in enumerate(wrapped):
         centre = left + band * (c + 0.5)
         svg.lines(centre, plot_bottom + 5, lines, SMALL_PX, "middle", middle=False)
         for s, series in enumerate(panel.series):
             colour, hatch = _style(panel, s, c)
-            value = values[s][c]
+            value = values[s][c] or 0.0
             x = centre - band * 0.4 + bar * s
-            length = (value or 0.0) * scale
-            if length > 0:
-                svg.rect(x, plot_bottom - length, bar, length, svg.fill(colour, hatch), colour)
-            label = short_value(series.cells[c], panel.spec)
+            if value:
+                y = min(up(0), up(value))
+                length = abs(up(value) - up(0))
+                svg.rect(x, y, bar, length, svg.fill(colour, hatch), colour)
             svg.text(
                 x + bar / 2,
-                plot_bottom - length - 4,
-                label,
+                up(value) - 4 if value >= 0 else up(value) + SMALL_PX + 2,
+                short_value(series.cells[c], panel.spec),
                 size=SMALL_PX,
                 anchor="middle",
                 cls="value",
             )
     svg.line(left, plot_top, left, plot_bottom, AXIS_COLOUR, 1)
-    svg.line(left, plot_bottom, right, plot_bottom, AXIS_COLOUR, 1)
+    svg.line(left, up(0), right, up(0), AXIS_COLOUR, 1)
+    if start < 0:
+        svg.line(left, plot_bottom, right, plot_bottom, GRID_COLOUR, 0.8)
     middle = (plot_top + plot_bottom) / 2
     svg.text(x0 + FONT_PX, middle, value_label, anchor="middle", rotate=True)
 
