@@ -35,8 +35,17 @@ def test_loader_keeps_line_column_and_printed_precision(tmp_path: Path) -> None:
         ),
         ("a: [1, 2\nb: 3\n", "f.yaml:2:2: not valid YAML: expected ',' or ']', but got ':'"),
         ("a:\n\t- 1\n", "f.yaml:2:1: a tab is used for indentation"),
+        ("a: &x [1, *x]\n", "f.yaml:1:1: the file's anchors and aliases (& and *) refer to"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcdef", "bcdefg", strict=True)
+            ),
+            "f.yaml:1:1: the file's anchors and aliases (& and *) refer to",
+        ),
     ],
-    ids=["duplicate-key", "unclosed-list", "tab-indent"],
+    ids=["duplicate-key", "unclosed-list", "tab-indent", "alias-loop", "alias-bomb"],
 )
 def test_loader_reports_syntax_at_file_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str

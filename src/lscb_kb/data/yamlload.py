@@ -35,6 +35,8 @@ class Located:
     value: Any
     values: dict[tuple[PathPart, ...], Position] = field(default_factory=dict)
     keys: dict[tuple[PathPart, ...], Position] = field(default_factory=dict)
+    count: int = field(default=0, repr=False, compare=False)
+    """Values read so far, to stop a file whose aliases expand without end."""
 
     def position(self, path: tuple[PathPart, ...]) -> Position:
         """Where the value at *path* is; failing that, its key; failing that, its nearest parent."""
@@ -70,7 +72,6 @@ _FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLAIN = "tag:lscb-kb,2026:plain"
 """The tag given to every unquoted scalar without a tag, so that we resolve it ourselves."""
 
-_STR = "tag:yaml.org,2002:str"
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
@@ -153,11 +154,22 @@ class _Duplicate(Exception):
         self.node = node
 
 
+MAX_NODES = 1_000_000
+"""More values than any data file has: past this, aliases are being used to blow a file up."""
+
+
+class _TooBig(Exception):
+    pass
+
+
 def _at(node: Node) -> Position:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _plain(node: Node, path: tuple[PathPart, ...], out: Located) -> Any:
+    out.count += 1
+    if out.count > MAX_NODES:
+        raise _TooBig
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -236,6 +248,20 @@ def parse_yaml(text: str, shown: str, *, first_line: int = 1) -> Located:
         line, col = _at(dup.node)
         raise LscbError(
             [Problem(shown, line + offset, col, "", _duplicate_message(dup.key), "syntax")]
+        ) from None
+    except (_TooBig, RecursionError):
+        raise LscbError(
+            [
+                Problem(
+                    shown,
+                    first_line,
+                    1,
+                    "",
+                    "the file's anchors and aliases (& and *) refer to themselves or expand to "
+                    f"more than {MAX_NODES:,} values; write the values out instead",
+                    "syntax",
+                )
+            ]
         ) from None
     if offset:
         located.keys = {k: (line + offset, col) for k, (line, col) in located.keys.items()}
