@@ -181,13 +181,21 @@ def test_data_page_lists_every_dataset_with_its_links(charts: Project) -> None:
     assert page.select_one("a[href^='https://www.nationalarchives.gov.uk/']") is not None
 
 
-def test_data_page_is_read_again_when_any_data_file_changes(charts: Project) -> None:
+def test_data_page_is_read_again_when_what_it_lists_changes(charts: Project) -> None:
     charts.build(fresh=True)
+    # A figure edit changes the downloads, not the list of files: the page is not read again.
     charts.edit("data/2009-10/facts.yaml", "value: 4", "value: 5")
     result = charts.build()
-    assert "data" in result.read
+    assert "data" not in result.read
     assert "budget" not in result.read
     assert [r["value"] for r in _csv(charts, "facts.csv")] == ["5", "104752"]
+    # A new title is listed, so the page is read again.
+    charts.edit("data/2009-10/facts.yaml", "Figures in the text", "Figures quoted in the text")
+    result = charts.build()
+    assert "data" in result.read
+    assert "Figures quoted in the text" in charts.html("data").get_text()
+    charts.edit("data/2009-10/facts.yaml", "Figures quoted in the text", "Figures in the text")
+    charts.build()
     charts.write(
         "data/2009-10/extra.yaml",
         (charts.root / "data/2009-10/facts.yaml")

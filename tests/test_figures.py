@@ -165,6 +165,23 @@ def test_notes_page_lists_recorded_contradictions(figures: Project) -> None:
     assert "The same figure is stated differently: £500 and £600." in text
 
 
+def test_notes_page_is_read_again_only_when_a_figure_it_shows_changes(
+    figures: Project,
+) -> None:
+    figures.build(fresh=True)
+    # Shares that no recorded contradiction compares: the notes page stays as it was.
+    figures.edit(DEATHS, "share: 61.4", "share: 60.4")
+    figures.edit(DEATHS, "share: 38.6", "share: 39.6")
+    result = figures.build()
+    assert result.warnings == ""
+    assert "index" not in result.read
+    # A figure of the recorded contradiction: the page is read again and shows the new value.
+    figures.edit(FACTS, "value: 600", "value: 700")
+    result = figures.build()
+    assert "index" in result.read
+    assert "Income in the table: £700" in figures.html("index").get_text(" ", strip=True)
+
+
 def test_shipped_report_passes_with_its_contradictions_recorded() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "lscb_kb.cli", "check"],

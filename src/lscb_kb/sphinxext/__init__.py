@@ -28,7 +28,7 @@ from .years import setup_years
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-ENV_VERSION = 1
+ENV_VERSION = 2
 """Bump when the shape of what the extension stores in the environment changes."""
 
 

@@ -46,15 +46,24 @@ class DataDiscrepanciesDirective(LscbDirective):
 
         domain = self.env.get_domain(LscbDomain.name)
         assert isinstance(domain, LscbDomain)
+        # The page depends on the registers, the rules and the files of the figures it shows;
+        # it is re-read when a data file is added or removed (note_all_data), not whenever a
+        # figure that no recorded rule compares is edited.
         domain.note_all_data(self.env.docname)
-        for entry in catalogue.entries.values():
-            self.use(entry)
         self.env.note_dependency(str(catalogue.settings.root / RULES_FILE))
         _problems, known = check_figures(catalogue)
         outcomes = {(o.year or catalogue.settings.current_year, o.rule_id): o for o in known}
         registers = [
             e for e in catalogue.entries.values() if isinstance(e.dataset, DiscrepancyRegister)
         ]
+        for entry in registers:
+            self.use(entry)
+        declared_in = {e.located.file: e for e in catalogue.entries.values()}
+        for shown in outcomes.values():
+            if shown.file in declared_in:  # a rule declared in a data file, not conf/
+                self.use(declared_in[shown.file])
+            for figure in shown.figures:
+                self.use(figure.entry)
         if not registers:
             return self.warn(
                 "data-discrepancies: there is no discrepancy register "

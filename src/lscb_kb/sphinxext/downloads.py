@@ -119,6 +119,28 @@ def sorted_entries(catalogue: Catalogue) -> list[Entry]:
     return sorted(catalogue.entries.values(), key=lambda e: (e.year is None, e.year or "", e.id))
 
 
+def catalogue_listing(catalogue: Catalogue) -> list[tuple[str, ...]]:
+    """What the data catalogue shows of every file, and nothing else: its path, year, id,
+    title, period, source and section, and the title of each download. A page that lists
+    every file is re-read when this changes (see :mod:`.domain`), not on every figure edit."""
+    listing = []
+    for entry in sorted_entries(catalogue):
+        dataset = entry.dataset
+        listing.append(
+            (
+                str(entry.path),
+                entry.year or "",
+                entry.id,
+                dataset.title,
+                getattr(dataset, "period", None) or "",
+                getattr(dataset, "source", None) or "",
+                str(getattr(dataset, "section", None) or ""),
+                *(f"{d.table or ''}={d.title}" for d in downloads_of(entry)),
+            )
+        )
+    return listing
+
+
 # -- contents --------------------------------------------------------------------------------
 
 
@@ -490,11 +512,11 @@ class DataCatalogueDirective(LscbDirective):
         catalogue = self.catalogue
         domain = self.env.get_domain(LscbDomain.name)
         assert isinstance(domain, LscbDomain)
+        # Re-read when what it lists of any file changes (see catalogue_listing), not on
+        # every figure edit: the page shows no figures.
         domain.note_all_data(self.env.docname)
         self.env.note_dependency(str(catalogue.settings.root / "conf" / "lscb.toml"))
         entries = sorted_entries(catalogue)
-        for entry in entries:
-            self.use(entry)
         container = nodes.container(classes=["lscb-data-catalogue"])
         settings = catalogue.settings
         licence = nodes.paragraph()

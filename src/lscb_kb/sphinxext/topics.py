@@ -197,8 +197,19 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         domain.anchors[docname] = shown
 
 
-def _record_anchors(catalogue: Catalogue) -> set[str]:
-    return {nodes.make_id(item.id) for _entry, item in _records(catalogue)}
+_RECORD_ANCHORS: dict[int, tuple[Catalogue, frozenset[str]]] = {}
+
+
+def _record_anchors(catalogue: Catalogue) -> frozenset[str]:
+    """The anchor of every record, made once per catalogue: every page read asks for them, and
+    making them anew for each page made a build's cost grow with pages × records."""
+    cached = _RECORD_ANCHORS.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        anchors = frozenset(nodes.make_id(item.id) for _entry, item in _records(catalogue))
+        cached = (catalogue, anchors)
+        _RECORD_ANCHORS.clear()
+        _RECORD_ANCHORS[id(catalogue)] = cached
+    return cached[1]
 
 
 def _records(catalogue: Catalogue) -> Iterator[tuple[Entry, Any]]:
