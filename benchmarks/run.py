@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import json
 import os
 import platform
@@ -218,24 +219,71 @@ def _toggle(path: Path, line: int, column: int, original: str, step: int) -> str
     return value
 
 
-def pages_naming(site: Path, dataset: str, year: str | None = None) -> list[str]:
-    """Pages that name *dataset*, list everything of its *year*, or read every data file,
-    found from the pages' text alone."""
+def _compared_by_recorded_contradictions(site: Path) -> set[tuple[str | None, str]]:
+    """Data files (year, id) whose figures the notes on the figures show: those a recorded
+    contradiction compares, the files that declare those rules, and the discrepancy
+    registers."""
+    from lscb_kb.data import Catalogue  # noqa: PLC0415
+    from lscb_kb.data.models import DiscrepancyRegister  # noqa: PLC0415
+    from lscb_kb.data.rules import check_figures  # noqa: PLC0415
+
+    catalogue = Catalogue.load(site)
+    _problems, known = check_figures(catalogue)
+    declared = {e.located.file: e for e in catalogue.entries.values()}
+    named = {
+        (e.year, e.id)
+        for e in catalogue.entries.values()
+        if isinstance(e.dataset, DiscrepancyRegister)
+    }
+    for outcome in known:
+        named.update((f.entry.year, f.entry.id) for f in outcome.figures)
+        if outcome.file in declared:
+            named.add((declared[outcome.file].year, declared[outcome.file].id))
+    return named
+
+
+def pages_naming(site: Path, dataset: str, year: str) -> list[str]:
+    """Pages that show figures of *dataset* of *year*, found from the pages' text: pages that
+    name it (with that year, or with no year when it is the current one; a trend covers every
+    year), the year's data page, and the notes on the figures when a recorded contradiction
+    compares one of its figures. The data catalogue lists every file but shows none of their
+    figures, so it is not one of them."""
+    from lscb_kb.data.settings import load_settings  # noqa: PLC0415
+
+    current = load_settings(site).current_year
     docs = site / "docs"
     name = re.escape(dataset)
     year_page = re.compile(
-        rf"^\s*(?:`{{3,}}|:{{3,}})\{{data-year\}}\s+{re.escape(year or '-')}\s*$", re.MULTILINE
-    )
-    uses = re.compile(
-        rf"\{{fig\}}`(?:[\w-]+:)?{name}[./]|^\s*(?:`{{3,}}|:{{3,}})\{{data-[a-z-]+\}}\s+"
-        rf"(?:[\w-]+:)?{name}(?:[.\s]|$)",
+        rf"^\s*(?:`{{3,}}|:{{3,}})\{{data-year\}}\s+{re.escape(year)}[ \t]*\n"
+        r"(?:[ \t]*:datasets:[ \t]*(?P<datasets>[^\n]*)\n)?",
         re.MULTILINE,
     )
-    every = re.compile(r"^\s*(?:`{3,}|:{3,})\{(data-discrepancies|data-catalogue)\}", re.MULTILINE)
+    uses = re.compile(
+        rf"\{{fig\}}`(?:(?P<year>[\w-]+):)?{name}[./]|^\s*(?:`{{3,}}|:{{3,}})"
+        rf"\{{(?P<directive>data-[a-z-]+)\}}\s+(?:(?P<dyear>[\w-]+):)?{name}(?:[.\s]|$)",
+        re.MULTILINE,
+    )
+    notes = re.compile(r"^\s*(?:`{3,}|:{3,})\{data-discrepancies\}", re.MULTILINE)
+    on_notes = (year, dataset) in _compared_by_recorded_contradictions(site)
+
+    def names_it(text: str) -> bool:
+        for match in uses.finditer(text):
+            named = match.group("year") or match.group("dyear")
+            if match.group("directive") == "data-trend" or (named or current) == year:
+                return True
+        return False
+
+    def shows_year(text: str) -> bool:
+        for block in year_page.finditer(text):
+            patterns = (block.group("datasets") or "*").split()
+            if any(fnmatch.fnmatchcase(dataset, p) for p in patterns):
+                return True
+        return False
+
     found = []
     for page in sorted(docs.rglob("*.md")):
         text = page.read_text(encoding="utf-8")
-        if uses.search(text) or every.search(text) or year_page.search(text):
+        if names_it(text) or shows_year(text) or (on_notes and notes.search(text)):
             found.append(page.relative_to(docs).with_suffix("").as_posix())
     return found
 

@@ -431,7 +431,14 @@ def generate(boards: int, years: int, dest: Path, source: Path = ROOT) -> Shape:
             for label in labels:
                 copy = out_docs / Path(*(label if part == shipped_year else part for part in parts))
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(_for_year(text, shipped_year, label), encoding="utf-8")
+                year_text = _for_year(text, shipped_year, label)
+                if copy.stem == "index" and _YEAR_BLOCK.search(year_text):
+                    pages = _board_year_pages(year_text, boards, sorted(ids))  # type: ignore[arg-type]
+                    for name, page_text in pages.items():
+                        (copy.parent / f"{name}.md").write_text(page_text, encoding="utf-8")
+                    count += len(pages) - 1
+                    year_text = pages.pop(copy.stem)
+                copy.write_text(year_text, encoding="utf-8")
                 count += 1
         else:
             (out_docs / p.relative_to(docs)).parent.mkdir(parents=True, exist_ok=True)
@@ -445,6 +452,43 @@ def generate(boards: int, years: int, dest: Path, source: Path = ROOT) -> Shape:
     )
     count += 1
     return Shape(boards, years, board_years, count, data_files)
+
+
+_YEAR_BLOCK = re.compile(r"^(`{3,}|:{3,})\{data-year\}[ \t]+\S+[ \t]*\n.*?^\1[ \t]*$", re.M | re.S)
+
+
+def _board_year_pages(text: str, boards: int, ids: list[str]) -> dict[str, str]:
+    """A year's data page (one ``data-year`` block) as one page per board, as a site holding
+    many boards' reports would have it: each shows one report's data files, with
+    ``:datasets:``, and the year's page (``index``) lists them instead of every board's data."""
+    block = _YEAR_BLOCK.search(text)
+    assert block is not None
+    fence, directive = block.group(1), block.group(0).splitlines()[0]
+    heading = re.search(r"^# (.+)$", text, re.M)
+    title = heading.group(1) if heading else "Data"
+    pages = {}
+    names = []
+    for b in range(boards):
+        name = board_label(b)
+        names.append(name)
+        datasets = " ".join(f"{board_prefix(b)}{i}" for i in ids)
+        page = (
+            text[: block.start()]
+            + f"{directive}\n:datasets: {datasets}\n{fence}"
+            + text[block.end() :]
+        )
+        pages[name] = re.sub(
+            r"^# .+$",
+            f"# Board {name[1:]}: {title[0].lower()}{title[1:]}",
+            page,
+            count=1,
+            flags=re.M,
+        )
+    toc = "\n".join(names)
+    pages["index"] = (
+        text[: block.start()] + f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```" + text[block.end() :]
+    )
+    return pages
 
 
 def _for_year(text: str, shipped: str, label: str) -> str:

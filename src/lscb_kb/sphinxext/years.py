@@ -6,6 +6,15 @@ across every year that has it.
    ```{data-year} 2010-11
    ```
 
+   ```{data-year} 2010-11
+   :datasets: b01-*
+   ```
+
+``:datasets:`` keeps the files whose id matches one of its patterns (``fnmatch``, separated by
+spaces), so that a site holding several reports for a year can give each its own page: a page
+re-reads when any file it shows changes, so a page per report keeps an edit's rebuild to that
+report's pages.
+
    ```{data-trend} indicators.indicators/initial-assessments/thurrock
    ```
 
@@ -15,6 +24,7 @@ no trend at all.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -44,6 +54,7 @@ class DataYearDirective(LscbDirective):
     """Every table, figure and register record of one reporting year."""
 
     required_arguments = 1
+    option_spec: ClassVar[dict[str, Any]] = {"datasets": directives.unchanged_required}
     warning_subtype = LscbWarning.DIRECTIVE
 
     def run(self) -> list[nodes.Node]:
@@ -56,6 +67,17 @@ class DataYearDirective(LscbDirective):
                 f"data-year {year!r}: no data for that year; years with data are "
                 + ", ".join(sorted({str(y) for (y, _i) in self.catalogue.entries if y}))
             )
+        patterns = self.options.get("datasets", "").split()
+        if patterns:
+            entries = [e for e in entries if any(fnmatch.fnmatchcase(e.id, p) for p in patterns)]
+            if not entries:
+                return self.warn(
+                    f"data-year {year!r}: no dataset of that year matches "
+                    f"{' '.join(patterns)!r}; its datasets are "
+                    + ", ".join(
+                        sorted({e.id for (y, _i), e in self.catalogue.entries.items() if y == year})
+                    )
+                )
         container = nodes.container(classes=["lscb-year"])
         for entry in entries:
             self.use(entry)
