@@ -7,13 +7,16 @@ counted once per page, uncompressed, as on a first visit with an empty cache. Fo
 stylesheet are counted whether or not the page uses them, so the figure is an upper bound.
 
 Search with Pagefind (``pagefind/`` in the built site) downloads, for one query on a first
-visit: ``pagefind.js``, ``pagefind-worker.js``, ``pagefind-entry.json``, the WebAssembly module
-of the site's language, the metadata (``pagefind.<hash>.pf_meta``), for each word of the query
+visit: ``pagefind.js``, ``pagefind-worker.js`` unless the search page turns the worker off
+(``noWorker: true``), ``pagefind-entry.json``, the WebAssembly module of the site's language,
+the metadata (``pagefind.<hash>.pf_meta``), every filter file (Pagefind's UI shows the filters
+with their counts), for each word of the query
 the one index chunk whose range holds it (``request_indexes`` in Pagefind's ``pagefind_web``),
 and one fragment per result shown. Results are ranked here by how often the query's words occur
 on each page, which stands in for Pagefind's BM25 score; the bytes of the five fragments are
 what matters, and fragments differ little in size. Files are measured as stored: Pagefind
-gzips its index files itself. Sphinx's own search (``searchindex.js``) is measured when there is
+gzips its index files itself. ``tests/browser/test_search.py`` checks this list against the
+files Chromium requests for a search. Sphinx's own search (``searchindex.js``) is measured when there is
 no Pagefind bundle.
 """
 
@@ -128,20 +131,33 @@ def _normalise(query: str) -> list[str]:
     return [t for t in re.sub(r"\s{2,}", " ", text).split(" ") if t]
 
 
-def pagefind_query(bundle: Path, query: str) -> dict[str, Any]:
+SEARCH_SCRIPT = Path("_static") / "lscb-search.js"
+"""The site's search page script, which starts Pagefind's UI with its options."""
+
+
+def uses_worker(site: Path) -> bool:
+    """Whether the site's search page lets Pagefind search in a web worker (its default)."""
+    script = site / SEARCH_SCRIPT
+    text = script.read_text(encoding="utf-8") if script.is_file() else ""
+    return re.search(r"\bnoWorker\s*:\s*true\b", text) is None
+
+
+def pagefind_query(bundle: Path, query: str, *, worker: bool = True) -> dict[str, Any]:
     """The files a first search for *query* downloads from the Pagefind *bundle*."""
     import snowballstemmer  # noqa: PLC0415  (Pagefind stems with the same Snowball algorithm)
 
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     language, info = max(entry["languages"].items(), key=lambda kv: kv[1]["page_count"])
+    meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
     files = [
         bundle / "pagefind.js",
-        bundle / "pagefind-worker.js",
+        *([bundle / "pagefind-worker.js"] if worker else []),
         bundle / "pagefind-entry.json",
         bundle / f"wasm.{info.get('wasm', language)}.pagefind",
-        bundle / f"pagefind.{info['hash']}.pf_meta",
+        meta_file,
+        *sorted((bundle / "filter").glob(f"{language}_*.pf_filter")),
     ]
-    meta = _cbor(_pf(files[-1]))
+    meta = _cbor(_pf(meta_file))
     pages = [p[0] for p in meta[1]]
     chunks = [(c[0], c[1], c[2]) for c in meta[2]]
     terms = _normalise(query)
@@ -170,9 +186,9 @@ def pagefind_query(bundle: Path, query: str) -> dict[str, Any]:
                     for page in word[1]:
                         hits.setdefault(page[0], {}).setdefault(stem, 0)
                         hits[page[0]][stem] += len(page[1])
-    # Pages with every word first (Pagefind's search is AND), most occurrences first.
+    # Pages with the most of the words first, then the most occurrences; Pagefind also finds
+    # pages through the search terms and sub-results, so a page with any word can be shown.
     ranked = sorted(hits, key=lambda p: (-len(hits[p]), -sum(hits[p].values())))
-    ranked = [p for p in ranked if len(hits[p]) == len(set(stems))] or ranked
     for page in ranked[:RESULTS_SHOWN]:
         files.append(bundle / "fragment" / f"{pages[page]}.pf_fragment")
     present = [f for f in files if f.is_file()]
@@ -192,9 +208,11 @@ def search(site: Path) -> dict[str, Any]:
             for p in bundle.rglob("*")
             if p.is_file() and (p.suffix in (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter"))
         ]
-        queries = [pagefind_query(bundle, q) for q in QUERIES]
+        worker = uses_worker(site)
+        queries = [pagefind_query(bundle, q, worker=worker) for q in QUERIES]
         return {
             "engine": "pagefind",
+            "worker": worker,
             "search_index_kb": round(sum(p.stat().st_size for p in index_files) / 1024, 1),
             "search_bundle_kb": round(
                 sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1024, 1

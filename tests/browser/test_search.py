@@ -7,7 +7,9 @@ it links to the sections of the page that match.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -184,3 +186,45 @@ def test_agency_filter_narrows_results(page: Page, base_url: str) -> None:
     page.get_by_label("Probation", exact=False).first.check()
     page.wait_for_function(f"(before) => ({count})() < before", arg=before)
     assert 0 < page.evaluate(count) < before
+
+
+def _benchmark_weight() -> Any:
+    """``benchmarks/weight.py``, which counts the bytes of a search for ``nox -s bench``."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "weight.py"
+    spec = importlib.util.spec_from_file_location("lscb_bench_weight", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("words", ["private fostering", "S47", "Baby F"])
+def test_search_downloads_the_files_the_benchmark_counts(
+    page: Page, base_url: str, site: Path, words: str
+) -> None:
+    """The benchmark's ``search_query_kb`` counts, without a browser, the files a first search
+    downloads; here Chromium, with its cache off, shows which files that really is."""
+    weight = _benchmark_weight()
+    page.context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    page.goto(f"{base_url}search-help.html")
+    page.wait_for_load_state("networkidle")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    search(page, base_url, words)
+    page.wait_for_load_state("networkidle")
+    bundle = f"{base_url}pagefind/"
+    loaded = {
+        urlsplit(url).path.removeprefix(urlsplit(bundle).path)
+        for url in requested
+        if url.startswith(bundle)
+    } - {"pagefind-ui.js", "pagefind-ui.css"}  # the search page's own, in its page weight
+    counted = set(
+        weight.pagefind_query(site / "pagefind", words, worker=weight.uses_worker(site))["files"]
+    )
+
+    def fragments(files: set[str]) -> set[str]:
+        return {f for f in files if f.startswith("fragment/")}
+
+    assert loaded - fragments(loaded) == counted - fragments(counted)
+    assert len(fragments(loaded)) == len(fragments(counted))
+    assert "pagefind-worker.js" not in loaded
