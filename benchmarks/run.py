@@ -660,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each alternated build")
     parser.add_argument(
         "--sizes",
-        default="1x1:5,4x2:5,10x5:5,20x10:2",
+        default="1x1:5,4x2:5,10x5:5,20x10:5",
         help="synthetic sizes boards x years:runs, smallest first",
     )
     parser.add_argument("--parallel-runs", type=int, default=3)
