@@ -663,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
         default="1x1:5,4x2:5,10x5:5,20x10:5",
         help="synthetic sizes boards x years:runs, smallest first",
     )
-    parser.add_argument("--parallel-runs", type=int, default=3)
+    parser.add_argument("--parallel-runs", type=int, default=5)
     parser.add_argument(
         "--incremental-size",
         default="10x5",
