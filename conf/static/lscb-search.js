@@ -1,6 +1,6 @@
 /* The search page: Pagefind's own UI, with results for each section of a page, and the
- * words from the sidebar's search box (?q=...) searched at once. Everything it loads comes
- * from this site's pagefind/ folder.
+ * words from the sidebar's search box (?q=...) searched once every filter has loaded.
+ * Everything it loads comes from this site's pagefind/ folder.
  */
 (function () {
   "use strict";
@@ -16,19 +16,30 @@
       showImages: false,
       resetStyles: false,
       autofocus: false,
-      // Search in the page, not in a web worker: the worker script is another 40 KB to
-      // download before the first result, and this site's index is small enough that
-      // searching it does not hold up the page.
-      noWorker: true,
       translations: {
         placeholder: "Search the knowledge base",
         zero_results: "Nothing found for [SEARCH_TERM]. Try fewer words, or another form of the term."
       }
     });
     var words = new URLSearchParams(window.location.search).get("q");
-    if (words) {
-      ui.triggerSearch(words);
-    }
+    // The UI lists the filters that its first search returns, and a search returns only the
+    // filters whose files have arrived: on a slow network the Agency filter could be missing
+    // until the next search. So load Pagefind and every filter now, and search after that.
+    var script = document.querySelector('script[src$="pagefind-ui.js"]');
+    import(script.src.replace(/pagefind-ui\.js$/, "pagefind.js")).then(function (pagefind) {
+      // Set before anything starts Pagefind (the UI imports the same module later and only
+      // adds its excerpt length). Search in the page, not in a web worker: the worker script
+      // is another 40 KB to download before the first result, and this site's index is small
+      // enough that searching it does not hold up the page.
+      pagefind.options({ noWorker: true });
+      return pagefind.filters();
+    }).catch(function (error) {
+      console.error("Search could not load its filters:", error);
+    }).then(function () {
+      if (words) {
+        ui.triggerSearch(words);
+      }
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -8,13 +8,14 @@ it links to the sections of the page that match.
 from __future__ import annotations
 
 import importlib.util
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,26 @@ def test_agency_filter_narrows_results(page: Page, base_url: str) -> None:
     page.get_by_label("Probation", exact=False).first.check()
     page.wait_for_function(f"(before) => ({count})() < before", arg=before)
     assert 0 < page.evaluate(count) < before
+
+
+def test_first_search_lists_every_filter_when_filter_files_are_slow(
+    page: Page, base_url: str
+) -> None:
+    """A search returns only the filters whose files have arrived, and Pagefind's UI keeps the
+    filters of the first search: the search page must wait for every filter before searching."""
+
+    def slow(route: Route) -> None:
+        time.sleep(1.0)  # the index chunk, which is not held up, arrives first
+        route.fallback()
+
+    page.route("**/pagefind/filter/*", slow)
+    page.goto(f"{base_url}search-help.html?q=abuse")
+    page.wait_for_function(
+        "() => /^\\d+ results? for/.test("
+        "document.querySelector('.pagefind-ui__message')?.textContent.trim() ?? '')"
+    )
+    names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert sorted(names) == ["Agency", "Topic", "Year"]
 
 
 def _benchmark_weight() -> Any:
