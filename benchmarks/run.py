@@ -385,6 +385,17 @@ def scale(
     return out
 
 
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def write_results(results: dict[str, Any]) -> None:
+    """``benchmarks/results.json`` and the docs page made from it."""
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_page(results)
+    log(f"wrote {RESULTS.relative_to(ROOT)} and {PAGE.relative_to(ROOT)}")
+
+
 def parallel_pairs(site: Path, html: Path, key: str, runs: int) -> dict[str, Any]:
     """Full builds with ``-j 1`` and ``-j 2``, alternated; the speed-up is a wall-clock ratio."""
     one: list[Run] = []
@@ -412,15 +423,13 @@ def parallel_again(work: Path, size: tuple[int, int], runs: int) -> int:
         raise SystemExit(f"{RESULTS}: the last run built no {key} site (it built {sizes})")
     site = work / f"syn-{key}"
     synthetic.generate(size[0], size[1], site)
-    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    date = _utc_now()
     entry["parallel"] = parallel_pairs(site, work / f"syn-{key}-html", key, runs)
     entry["parallel"]["date"] = date
     entry["parallel"]["machine"] = machine()
     results["keys"]["parallel_speedup"] = entry["parallel"]["speedup_wall"]
     print(json.dumps(entry["parallel"], indent=2))
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_page(results)
-    log(f"wrote {RESULTS.relative_to(ROOT)} and {PAGE.relative_to(ROOT)}")
+    write_results(results)
     return 0
 
 
@@ -739,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.work is None:
                 shutil.rmtree(work, ignore_errors=True)
     results: dict[str, Any] = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": _utc_now(),
         "machine": machine(),
     }
     log(f"working in {work}")
@@ -789,9 +798,7 @@ def main(argv: list[str] | None = None) -> int:
     results["duration_min"] = round((time.perf_counter() - started) / 60, 1)
     print(json.dumps(results["keys"], indent=2))
     if not args.no_write:
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        write_page(results)
-        log(f"wrote {RESULTS.relative_to(ROOT)} and {PAGE.relative_to(ROOT)}")
+        write_results(results)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
