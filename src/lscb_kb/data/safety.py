@@ -1,20 +1,24 @@
-"""Content safety: what a page may not do, found without building the site.
+"""Content safety of pages, found without building the site: early, located feedback.
 
-A page may not carry raw HTML (blocks or inline), use the ``raw`` directive, insert a file from
-outside ``docs/`` and ``data/`` (``include``, ``literalinclude``, ``csv-table :file:``), link to
-a ``javascript:``, ``vbscript:`` or ``data:`` address, or use its front matter to change the
-MyST settings that keep all of that switched off. ``lscb-kb check`` runs :func:`scan_pages`;
-the Sphinx extension runs :func:`scan_page` on each page it reads and reports the same
-problems at the same lines, then checks the parsed page as well (see
-:mod:`lscb_kb.sphinxext.safety`).
+``lscb-kb check`` runs :func:`scan_pages`. The build does not rely on this scan: it enforces the
+same allowlist (``conf/safety.toml``, :mod:`lscb_kb.data.policy`) inside the parser and on the
+final doctree and written HTML (:mod:`lscb_kb.sphinxext.safety`). Both word each refusal with
+the policy's functions, so the check and the build say the same thing at the same line.
 
-Pages are parsed with markdown-it, the parser MyST itself uses, so that code blocks and
-inline code (where ``<script>`` is only an example) are told apart from HTML.
+Pages are parsed with MyST's own markdown-it parser (the same plugins, set up from the same
+allowlisted syntax extensions), so that code blocks and inline code (where ``<script>`` is only
+an example) are told apart from HTML, and a directive's closing fence is never taken for the
+start of a code block. Refused: raw HTML; directives, options and roles the allowlist does not
+list; substitutions other than the listed names; front matter that changes a MyST setting that
+is not listed, or sets substitutions or ``html_meta``; links and images whose address the link
+policy refuses; file paths outside ``docs/`` and ``data/``; and hidden characters (bidi
+controls, zero-width characters) anywhere in the page.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,26 +26,34 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from mdit_py_plugins.colon_fence import colon_fence_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+from myst_parser.config.main import MdParserConfig
 
-from .problems import Problem, display_path
+from .policy import SafetyPolicy, load_policy
+from .problems import LscbError, Problem, display_path
 
 RULE = "safety"
 
-FRONT_MATTER_MYST_ALLOWED = frozenset(
-    {"heading_anchors", "footnote_transition", "number_code_blocks", "substitutions"}
+FILE_OPTIONS = ("file",)
+"""Options whose value is a path that is read while the page is parsed."""
+PATH_DIRECTIVES = ("include", "literalinclude", "image", "figure")
+"""Directives whose argument is a path."""
+LITERAL_DIRECTIVES = frozenset(
+    {"code", "code-block", "sourcecode", "literalinclude", "include", "math", "csv-table"}
 )
-"""The MyST settings a page's front matter may change; none of them lets HTML or code in."""
+"""Directives whose content is not Markdown."""
 
-DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
-FILE_DIRECTIVES = ("include", "literalinclude")
-_DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$")
+HIDDEN = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2060, 0x2065)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u00ad", "\u061c", "\u180e", "\ufeff"]
+)
+"""Bidi controls and zero-width characters: they make text read differently from what it is."""
+
 _OPTION = re.compile(r"^\s*:([A-Za-z0-9_-]+):\s*(.*)$")
-_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([A-Za-z0-9_:-]+)::\s*(.*)$")
-_RST_OPTION = re.compile(r"^\s+:([A-Za-z0-9_-]+):\s*(.*)$")
-_URL_IN_TEXT = re.compile(r"(?i)(?:java\s*script|vb\s*script|data)\s*:")
 
 RAW_HTML = (
     "raw HTML is not allowed on a page (the site runs no HTML or script from pages); "
@@ -57,328 +69,282 @@ class PageScope:
     allowed: tuple[Path, ...]
 
     def permits(self, path: Path) -> bool:
-        resolved = path.resolve()
+        """Whether *path*, with every symbolic link followed, lies inside an allowed folder."""
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError, ValueError):
+            return False
         return any(resolved.is_relative_to(base.resolve()) for base in self.allowed)
+
+    def target(self, argument: str, page: Path, *, from_root: bool = True) -> Path:
+        """The file a path names: from the pages' folder if it starts with ``/`` (as Sphinx
+        reads it), else from the page's folder."""
+        if argument.startswith("/") and from_root:
+            return self.docs / argument.lstrip("/")
+        return page.parent / argument
 
 
 _COMMENT = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
 
 
 def only_a_comment(html: str) -> bool:
-    """Whether *html* is nothing but one HTML comment (``<!-- ... -->``): it runs nothing.
-
-    Comments are allowed (generated pages carry one); the build leaves them out of the page.
-    """
+    """Whether *html* is nothing but one HTML comment (``<!-- ... -->``): it runs nothing."""
     return _COMMENT.fullmatch(html) is not None
 
 
-def dangerous_url(url: str) -> bool:
-    """Whether *url* would run code or smuggle content: ``javascript:``, ``data:`` and the like.
+def hidden_character_message(char: str) -> str:
+    name = unicodedata.name(char, "a control character")
+    return (
+        f"U+{ord(char):04X} {name} is not allowed: it is invisible and can make text read "
+        "differently from what it is; delete it"
+    )
 
-    Browsers ignore spaces, tabs, newlines and control characters inside a scheme, and its case.
-    """
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url).lower()
-    return cleaned.startswith(DANGEROUS_SCHEMES)
+
+def hidden_characters(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each hidden character of *text*: its 1-based line and column, and the character."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        for index, char in enumerate(line):
+            if char in HIDDEN and not (number == 1 and index == 0 and char == "\ufeff"):
+                yield number, index + 1, char
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
-    md.use(front_matter_plugin).use(colon_fence_plugin)
+def _parser(policy: SafetyPolicy) -> MarkdownIt:
+    from myst_parser.parsers.mdit import create_md_parser  # noqa: PLC0415
+
+    config = MdParserConfig(enable_extensions=set(policy.myst_extensions))
+    md = create_md_parser(config, RendererHTML)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link
     return md
 
 
-_MD = _parser()
+class _Scanner:
+    def __init__(
+        self, file: str, page: Path, scope: PageScope, policy: SafetyPolicy, text: str
+    ) -> None:
+        self.file, self.page, self.scope, self.policy = file, page, scope, policy
+        self.md = _parser(policy)
+        self.lines = text.split("\n")
+        self.out: list[Problem] = []
+
+    def problem(self, line: int, column: int, message: str) -> None:
+        self.out.append(Problem(self.file, line, column, "", message, RULE))
+
+    def column(self, line: int, needle: str) -> int:
+        if 0 < line <= len(self.lines) and needle:
+            found = self.lines[line - 1].find(needle)
+            if found >= 0:
+                return found + 1
+        return 1
+
+    def markdown(self, text: str, offset: int, *, front_matter: bool = False) -> None:
+        try:
+            tokens = self.md.parse(text)
+        except Exception as err:  # noqa: BLE001 - a parser failure is the page's problem
+            self.problem(offset + 1, 1, f"the page could not be parsed: {err}")
+            return
+        for token in tokens:
+            start = (token.map[0] if token.map else 0) + offset + 1
+            if token.type == "front_matter":
+                if front_matter:
+                    self.front(token.content, start)
+            elif token.type == "html_block" and not only_a_comment(token.content):
+                self.problem(start, self.column(start, "<"), RAW_HTML)
+            elif token.type == "inline":
+                self.inline(token, start)
+            elif token.type in ("fence", "colon_fence"):
+                self.fence(token, start)
+            elif token.type == "substitution_block":
+                self.substitution(token.content, start)
+
+    def inline(self, token: Token, start: int) -> None:
+        line = start
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline" and not only_a_comment(child.content):
+                self.problem(line, self.column(line, child.content[:10]), RAW_HTML)
+            elif child.type in ("link_open", "image"):
+                attr = "href" if child.type == "link_open" else "src"
+                url = str(child.attrGet(attr) or "")
+                if not self.policy.url_allowed(url):
+                    self.problem(line, self.column(line, url[:8]), self.policy.url_message(url))
+                elif child.type == "image":
+                    self.path("image", url, line, remote_ok=False)
+            elif child.type == "myst_role":
+                name = str(child.meta.get("name", ""))
+                if not self.policy.role_allowed(name):
+                    self.problem(line, self.column(line, "{" + name), self.policy.role_message(name))
+                elif name == "download":
+                    match = re.search(r"<([^<>]*)>\s*$", child.content)
+                    target = match.group(1) if match else child.content.strip()
+                    self.path("download", target, line)
+            elif child.type == "substitution_inline":
+                self.substitution(child.content, line)
+            line += child.content.count("\n") if child.type == "text" else 0
+
+    def substitution(self, content: str, line: int) -> None:
+        name = content.strip()
+        if name not in self.policy.substitutions:
+            self.problem(line, self.column(line, "{{"), self.policy.substitution_message(name))
+
+    def fence(self, token: Token, start: int) -> None:
+        info = token.info.strip()
+        if not (info.startswith("{") and "}" in info):
+            return  # a code block: its text is shown as code, never run
+        name, _, argument = info[1:].partition("}")
+        name, argument = name.strip(), argument.strip()
+        if not self.policy.directive_allowed(name):
+            self.problem(start, 1, self.policy.directive_message(name))
+            return
+        body = token.content.split("\n")
+        options, index = _options(body, start)
+        refused = self.policy.options_refused(name, list(options))
+        if refused:
+            self.problem(start, 1, self.policy.options_message(name, refused))
+            return
+        for key, (value, line) in options.items():
+            if key in ("link", "target") and not self.policy.url_allowed(value):
+                self.problem(line, 1, f"option ':{key}:': {self.policy.url_message(value)}")
+            if key in FILE_OPTIONS:
+                self.path(f"{name} :file:", value, start, from_root=False)
+        if name.lower() in PATH_DIRECTIVES:
+            self.path(name, argument, start, remote_ok=name.lower() in ("image", "figure"))
+        if name.lower() in LITERAL_DIRECTIVES:
+            return
+        self.markdown("\n".join(body[index:]), start + index)
+
+    def path(
+        self,
+        name: str,
+        argument: str,
+        line: int,
+        *,
+        from_root: bool = True,
+        remote_ok: bool = False,
+    ) -> None:
+        if not argument:
+            return
+        if "://" in argument or argument.startswith("//"):
+            self.problem(line, 1, remote_message(name, argument))
+            return
+        if argument.startswith("<") and argument.endswith(">"):
+            target = None
+        else:
+            target = self.scope.target(argument, self.page, from_root=from_root)
+        if target is None or not self.scope.permits(target):
+            self.problem(line, 1, outside_message(name, argument))
+
+    def front(self, content: str, start: int) -> None:
+        """*start* is the line of the opening ``---``; the YAML begins on the next line."""
+        try:
+            data = yaml.safe_load(content)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+            self.problem(start, 1, f"the front matter is not valid YAML: {err}")
+            return
+        if not isinstance(data, dict):
+            return
+        for key, line in front_matter_refusals(data, "---\n" + content, self.policy):
+            self.problem(line + start - 1, 1, self.policy.front_matter_message(key))
 
 
-def scan_page(text: str, file: str, page: Path, scope: PageScope) -> list[Problem]:
-    """Every content-safety problem in one MyST page, at its line and column."""
-    problems: list[Problem] = []
-    _scan_markdown(text, 0, file, page, scope, problems, front_matter=True)
-    return sorted(set(problems))
-
-
-def _problem(file: str, line: int, column: int, message: str) -> Problem:
-    return Problem(file, line, column, "", message, RULE)
-
-
-def _scan_markdown(
-    text: str,
-    offset: int,
-    file: str,
-    page: Path,
-    scope: PageScope,
-    out: list[Problem],
-    *,
-    front_matter: bool = False,
-) -> None:
-    try:
-        tokens = _MD.parse(text)
-    except Exception as err:
-        out.append(_problem(file, offset + 1, 0, f"the page could not be parsed: {err}"))
-        return
-    lines = text.splitlines()
-    for token in tokens:
-        start = (token.map[0] if token.map else 0) + offset + 1
-        if token.type == "front_matter" and front_matter:
-            _front_matter(token.content, start, file, page, scope, out)
-        elif token.type == "html_block" and not only_a_comment(token.content):
-            column = _column(lines, start - offset - 1, "<")
-            out.append(_problem(file, start, column, RAW_HTML))
-        elif token.type == "inline":
-            _inline(token, start, lines, offset, file, out)
-        elif token.type in ("fence", "colon_fence"):
-            _fence(token, start, file, page, scope, out)
-
-
-def _column(lines: Sequence[str], index: int, needle: str) -> int:
-    if 0 <= index < len(lines):
-        found = lines[index].find(needle)
-        return found + 1 if found >= 0 else 1
-    return 1
-
-
-def _inline(
-    token: Token, start: int, lines: Sequence[str], offset: int, file: str, out: list[Problem]
-) -> None:
-    line = start
-    cursor = 0
-
-    def column(needle: str) -> int:
-        nonlocal cursor
-        index = line - offset - 1
-        if not 0 <= index < len(lines):
-            return 1
-        found = lines[index].find(needle, cursor) if needle else -1
-        if found < 0:
-            return 1
-        cursor = found + 1
-        return found + 1
-
-    for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-            cursor = 0
-        elif child.type == "html_inline" and not only_a_comment(child.content):
-            out.append(_problem(file, line, column(child.content[:10]), RAW_HTML))
-        elif child.type in ("link_open", "image"):
-            attr = "href" if child.type == "link_open" else "src"
-            url = str(child.attrGet(attr) or "")
-            if dangerous_url(url):
-                out.append(_problem(file, line, column(url[:8]), _url_message(url)))
-
-
-def _url_message(url: str) -> str:
-    scheme = re.sub(r"[\x00-\x20\x7f]", "", url).split(":", 1)[0].lower()
+def remote_message(name: str, argument: str) -> str:
     return (
-        f"a link to a '{scheme}:' address is not allowed (it could run code in a reader's "
-        "browser or hide content); link to a page of the site or to an https:// address"
+        f"'{name}' may only use files from docs/ and data/, not an address on another site "
+        f"('{argument[:60]}'); copy the file into docs/"
     )
 
 
-def _fence(
-    token: Token, start: int, file: str, page: Path, scope: PageScope, out: list[Problem]
-) -> None:
-    match = _DIRECTIVE.match(token.info.strip())
-    if match is None:
-        return  # a code block: its text is shown as code, never run
-    name, argument = match.group(1), match.group(2).strip()
-    body = token.content.splitlines()
+def outside_message(name: str, argument: str) -> str:
+    return (
+        f"'{name}' may only use files from docs/ and data/, not '{argument[:80]}' (paths are "
+        "followed through symbolic links); copy the file into docs/ or data/"
+    )
+
+
+def _options(body: Sequence[str], start: int) -> tuple[dict[str, tuple[str, int]], int]:
+    """A directive's options, as MyST reads them (a YAML block, or ``:key: value`` lines), each
+    with its line; and the index of the first line of content."""
     options: dict[str, tuple[str, int]] = {}
     index = 0
-    if body and body[0].strip() == "---":  # options as a YAML block
+    if body and body[0].strip() == "---":
         index = 1
+        block: list[str] = []
         while index < len(body) and body[index].strip() != "---":
-            key, _, value = body[index].partition(":")
-            options[key.strip()] = (value.strip(), start + 1 + index)
+            block.append(body[index])
             index += 1
         index += 1
-    else:
-        while index < len(body):
-            option = _OPTION.match(body[index])
-            if not option:
-                break
-            options[option.group(1)] = (option.group(2).strip(), start + 1 + index)
-            index += 1
-    for key, (value, line) in options.items():
-        if dangerous_url(value):
-            out.append(_problem(file, line, 1, f"option ':{key}:': {_url_message(value)}"))
-    if name == "raw":
-        out.append(
-            _problem(
-                file,
-                start,
-                1,
-                "the 'raw' directive is not allowed: the site publishes no HTML written by "
-                "hand; use Markdown or a directive instead",
-            )
-        )
-        return
-    if name in FILE_DIRECTIVES:
-        _insertion(name, argument, start, file, page, scope, out)
-    if "file" in options:
-        value, line = options["file"]
-        _insertion(f"{name} :file:", value, line, file, page, scope, out, from_root=False)
-    if "url" in options and name in ("csv-table", "raw", "include"):
-        out.append(
-            _problem(
-                file,
-                options["url"][1],
-                1,
-                f"'{name}' may not read from a web address (':url:'); put the data in data/",
-            )
-        )
-    if name == "eval-rst":
-        _scan_rst(body, start + 1, file, page, scope, out)
-        return
-    if name in ("code", "code-block", "sourcecode", "literalinclude", "include", "math"):
-        return
-    content = "\n".join(body[index:])
-    _scan_markdown(content, start + index, file, page, scope, out)
+        try:
+            data = yaml.safe_load("\n".join(block))
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            for offset, text in enumerate(block):
+                key = text.split(":", 1)[0].strip()
+                if key in data:
+                    options[key] = (str(data[key]), start + 2 + offset)
+            for key, value in data.items():
+                options.setdefault(str(key), (str(value), start + 1))
+        return options, index
+    while index < len(body):
+        option = _OPTION.match(body[index])
+        if not option:
+            break
+        options[option.group(1)] = (option.group(2).strip(), start + 1 + index)
+        index += 1
+    return options, index
 
 
-def _insertion(
-    name: str,
-    argument: str,
-    line: int,
-    file: str,
-    page: Path,
-    scope: PageScope,
-    out: list[Problem],
-    *,
-    from_root: bool = True,
-) -> None:
-    """Refuse a file insertion from outside the allowed folders. Sphinx reads an ``include``
-    path that starts with ``/`` from the pages' folder (*from_root*); docutils reads a
-    ``:file:`` option's absolute path as it is."""
-    if not argument:
-        return
-    if argument.startswith("<") and argument.endswith(">"):
-        target = None
-    elif argument.startswith("/") and from_root:
-        target = scope.docs / argument.lstrip("/")
-    else:
-        target = page.parent / argument
-    if target is None or not scope.permits(target):
-        out.append(
-            _problem(
-                file,
-                line,
-                1,
-                f"'{name}' may only insert files from docs/ and data/, not '{argument}'",
-            )
-        )
-
-
-def _scan_rst(
-    body: Sequence[str], start: int, file: str, page: Path, scope: PageScope, out: list[Problem]
-) -> None:
-    """reStructuredText inside ``eval-rst``: the same rules, read line by line."""
-    current: str | None = None
-    for index, text in enumerate(body):
-        line = start + index
-        directive = _RST_DIRECTIVE.match(text)
-        if directive:
-            current = directive.group(1)
-            argument = directive.group(2).strip()
-            if current == "raw":
-                out.append(_problem(file, line, 1, "the 'raw' directive is not allowed"))
-            elif current in FILE_DIRECTIVES:
-                _insertion(current, argument, line, file, page, scope, out)
-        option = _RST_OPTION.match(text)
-        if option and current and option.group(1) in ("file", "url"):
-            if option.group(1) == "url":
-                out.append(_problem(file, line, 1, f"'{current}' may not read a web address"))
-            else:
-                _insertion(
-                    f"{current} :file:",
-                    option.group(2),
-                    line,
-                    file,
-                    page,
-                    scope,
-                    out,
-                    from_root=False,
-                )
-        if _URL_IN_TEXT.search(text) and any(
-            dangerous_url(chunk) for chunk in re.split(r"[\s<>`'\"(]+", text)
-        ):
-            out.append(_problem(file, line, 1, _url_message(_URL_IN_TEXT.search(text).group())))  # type: ignore[union-attr]
-        if re.search(r"(?i)<\s*/?\s*[a-z][^>]*>", text) and ":raw-html:" in text:
-            out.append(_problem(file, line, 1, RAW_HTML))
-
-
-def front_matter_problems(data: Any, line_of: dict[str, int], file: str) -> Iterator[Problem]:
-    """Front matter that would switch off what keeps pages safe."""
-    if not isinstance(data, dict):
-        return
-    first = min(line_of.values(), default=1)
-    if "html_meta" in data:
-        yield _problem(
-            file,
-            line_of.get("html_meta", first),
-            1,
-            "front matter may not set 'html_meta': a page may not add HTML to the site's <head>",
-        )
+def front_matter_refusals(
+    data: dict[str, Any], text: str, policy: SafetyPolicy
+) -> list[tuple[str, int]]:
+    """Front matter keys the allowlist refuses (``html_meta``, ``substitutions``, ``myst.X``
+    for a setting it does not list), each with its line in *text* (the page, front matter
+    first)."""
+    line_of = _key_lines(text)
+    first = min(line_of.values(), default=2)
+    refused: list[tuple[str, int]] = []
+    for key in ("html_meta", "substitutions"):
+        if key in data:
+            refused.append((key, line_of.get(key, first)))
     myst = data.get("myst")
-    if myst is None:
-        return
-    if not isinstance(myst, dict):
-        yield _problem(file, line_of.get("myst", first), 1, "front matter 'myst' must be a mapping")
-        return
-    for key in myst:
-        if key not in FRONT_MATTER_MYST_ALLOWED:
-            yield _problem(
-                file,
-                line_of.get(f"myst.{key}", line_of.get("myst", first)),
-                1,
-                f"front matter may not change the MyST setting '{key}': the site's MyST settings "
-                "are in conf/conf.py and keep raw HTML and scripts out of every page; allowed "
-                f"here: {', '.join(sorted(FRONT_MATTER_MYST_ALLOWED))}",
-            )
+    if isinstance(myst, dict):
+        for key in myst:
+            if key not in policy.front_matter:
+                refused.append((f"myst.{key}", line_of.get(f"myst.{key}", line_of["myst"])))
+    elif myst is not None:
+        refused.append(("myst", line_of.get("myst", first)))
+    return refused
 
 
-def _front_matter(
-    content: str, start: int, file: str, page: Path, scope: PageScope, out: list[Problem]
-) -> None:
-    """*start* is the line of the opening ``---``; the YAML begins on the next line."""
-    try:
-        # Read as MyST reads front matter, so that the scan sees what the build will see.
-        data = yaml.safe_load(content)
-    except (yaml.YAMLError, ValueError) as err:
-        out.append(_problem(file, start, 1, f"the front matter is not valid YAML: {err}"))
-        return
-    line_of = _key_lines(content, start + 1)
-    out.extend(front_matter_problems(data, line_of, file))
-    if not isinstance(data, dict):
-        return
-    substitutions: dict[str, Any] = {}
-    if isinstance(data.get("substitutions"), dict):
-        substitutions.update(data["substitutions"])
-    myst = data.get("myst")
-    if isinstance(myst, dict) and isinstance(myst.get("substitutions"), dict):
-        substitutions.update(myst["substitutions"])
-    for key, value in substitutions.items():
-        if isinstance(value, str):
-            line = line_of.get(f"substitutions.{key}", line_of.get(str(key), start))
-            _scan_markdown(value, line - 1, file, page, scope, out)
-
-
-def _key_lines(content: str, first_line: int) -> dict[str, int]:
-    """Where each top-level key (``key``) and each key one level in (``parent.key``) starts."""
+def _key_lines(text: str) -> dict[str, int]:
+    """Where each top-level key of the front matter (``key``) and each key one level in
+    (``parent.key``) starts: 1-based lines of *text*, which begins with ``---``."""
     found: dict[str, int] = {}
     parent: str | None = None
-    for index, text in enumerate(content.splitlines()):
-        match = re.match(r"^(\s*)([A-Za-z0-9_-]+)\s*:", text)
+    lines = text.split("\n")
+    for index, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            break
+        match = re.match(r"^(\s*)([A-Za-z0-9_-]+)\s*:", line)
         if not match:
             continue
         if not match.group(1):
             parent = match.group(2)
-            found.setdefault(parent, first_line + index)
+            found.setdefault(parent, index)
         elif parent:
-            found.setdefault(f"{parent}.{match.group(2)}", first_line + index)
-            found.setdefault(match.group(2), first_line + index)
+            found.setdefault(f"{parent}.{match.group(2)}", index)
     return found
+
+
+def scan_page(
+    text: str, file: str, page: Path, scope: PageScope, policy: SafetyPolicy
+) -> list[Problem]:
+    """Every content-safety problem in one MyST page, at its line and column."""
+    scanner = _Scanner(file, page, scope, policy, text)
+    for line, column, char in hidden_characters(text):
+        scanner.problem(line, column, hidden_character_message(char))
+    scanner.markdown(text, 0, front_matter=True)
+    return sorted(set(scanner.out))
 
 
 def project_scope(root: Path, data_dir: str = "data") -> PageScope:
@@ -391,19 +357,37 @@ def scan_pages(
     root: Path, data_dir: str = "data", pages: Iterable[Path] | None = None
 ) -> list[Problem]:
     """Run the content-safety scan over every page under ``docs/``."""
+    try:
+        policy = load_policy(root)
+    except LscbError as err:
+        return list(err.problems)
     scope = project_scope(root, data_dir)
     problems: list[Problem] = []
     for path in pages if pages is not None else sorted(scope.docs.rglob("*.md")):
         shown = display_path(path)
+        if not scope.permits(path):
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    0,
+                    "",
+                    "is a link to a file outside docs/ and data/; a page must be a file in docs/",
+                    RULE,
+                )
+            )
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
             problems.append(
-                _problem(shown, 1, 0, f"is not UTF-8 text ({err.reason}); save the page as UTF-8")
+                Problem(
+                    shown, 1, 0, "", f"is not UTF-8 text ({err.reason}); save it as UTF-8", RULE
+                )
             )
             continue
         except OSError as err:
-            problems.append(_problem(shown, 1, 0, f"can not be read: {err.strerror}"))
+            problems.append(Problem(shown, 1, 0, "", f"can not be read: {err.strerror}", RULE))
             continue
-        problems.extend(scan_page(text, shown, path, scope))
+        problems.extend(scan_page(text, shown, path, scope, policy))
     return sorted(problems)

@@ -1,17 +1,24 @@
-"""Content safety in the build: refuse raw HTML, unsafe links and file insertions, at file:line.
+"""Content safety in the build: a property of the pipeline, not a scan beside it.
 
-Three layers, each reporting a warning of type ``lscb.safety`` (so ``-W`` fails the build):
+Each layer reports a warning of type ``lscb.safety`` at the file and line it came from (so
+``-W`` fails the build) and removes what it refuses, so that even a build without ``-W``
+publishes none of it:
 
-1. ``source-read``: each page is scanned with :func:`lscb_kb.data.safety.scan_page`, the same
-   scan ``lscb-kb check`` runs, so both report the same problems at the same lines. Front
-   matter that would change a MyST setting is blanked out before MyST reads it, so a page can
-   not switch raw HTML back on even in a build without ``-W``.
-2. :class:`SafetyTransform`, on the parsed page: any ``raw`` node written by an author (an HTML
-   block, inline HTML, a ``raw`` directive, also from ``eval-rst``) and any link or image to a
-   ``javascript:``, ``vbscript:`` or ``data:`` address is reported at its node's location and
-   removed from the page.
-3. ``include``, ``literalinclude`` and ``csv-table :file:`` refuse files outside ``docs/`` and
-   ``data/`` before reading them.
+1. ``config-inited``: the MyST syntax extensions switched on are a subset of the allowlist
+   (``conf/safety.toml``); pages are Markdown only.
+2. The parser (:mod:`.parser`): directives, options, roles, substitutions and front matter
+   are held to the allowlist as each page is parsed, before anything they name runs.
+3. ``source-read``: a page that is a link to a file outside ``docs/`` is not read; hidden
+   characters (bidi controls, zero-width characters) are refused and removed.
+4. Files read while a page is parsed (``include``, ``literalinclude``, ``csv-table :file:``)
+   must lie inside ``docs/`` or ``data/`` once every symbolic link is followed.
+5. ``doctree-read``, before Sphinx collects images and downloads: every image, figure and
+   download names a file inside ``docs/`` or ``data/`` (resolved), or it is removed and never
+   copied. (Raw HTML written on a page never becomes a node: the parser refuses it.)
+6. ``doctree-resolved``, after every transform of every extension (sphinxcontrib-bibtex adds
+   its links there): every address on the page is held to the link policy.
+7. ``build-finished``: the written HTML is checked again as a backstop
+   (:mod:`lscb_kb.sitecheck`): links, scripts, event handlers, frames, forms.
 """
 
 from __future__ import annotations
@@ -22,106 +29,194 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst.directives.tables import CSVTable
+from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
-from sphinx.transforms import SphinxTransform
 
-from ..data.safety import RAW_HTML, PageScope, dangerous_url, only_a_comment, scan_page
+from ..data.policy import SafetyPolicy, load_policy
+from ..data.problems import LscbError
+from ..data.safety import (
+    HIDDEN,
+    PageScope,
+    hidden_character_message,
+    hidden_characters,
+    outside_message,
+    remote_message,
+)
 from .shared import LscbWarning, get_catalogue, project_root, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-_MYST_RAW = {"<br />\n", "\\\\\n", "<s>", "</s>"}
-"""Raw nodes that MyST itself makes (line breaks, strikethrough); no author wrote them."""
+_POLICIES: dict[str, SafetyPolicy] = {}
 
-_REPORTED: dict[str, set[int]] = {}
-"""Lines of each page already reported by the scan, so the transform does not repeat them."""
+URL_ATTRIBUTES = ("refuri", "uri", "reftarget", "link", "url", "href", "src")
+"""Node attributes that hold an address a reader's browser would follow or load."""
 
-_INCLUDES_REPORTED: set[str] = set()
-"""Pages whose scan reported an ``include`` from outside docs/ and data/."""
+
+def get_policy(env: BuildEnvironment) -> SafetyPolicy:
+    """The allowlist of this build's project (``conf/safety.toml``)."""
+    root = project_root(env)
+    policy = _POLICIES.get(str(root))
+    if policy is None:
+        policy = _load(root)
+    return policy
+
+
+def _load(root: Path) -> SafetyPolicy:
+    try:
+        policy = load_policy(root)
+    except LscbError as err:
+        for problem in err.problems:
+            warn(problem.message, LscbWarning.SAFETY, problem.location)
+        # Fail closed: with no allowlist, nothing is allowed.
+        policy = SafetyPolicy(schemes=frozenset())
+    _POLICIES[str(root)] = policy
+    return policy
 
 
 def scope(env: BuildEnvironment) -> PageScope:
-    """The folders pages may insert files from: the pages' own and the data folder."""
+    """The folders pages may use files from: the pages' own and the data folder."""
     settings = get_catalogue(env).settings
     docs = Path(env.srcdir)
     return PageScope(docs=docs, allowed=(docs, project_root(env) / settings.data_dir))
 
 
-def _blank_front_matter(text: str) -> str:
-    """The page with its front matter's lines replaced by YAML comments (same line count)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return text
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            lines[1:end] = ["{}"] + ["#"] * (end - 2) if end > 1 else []
-            return "\n".join(lines)
-    return text
+def check_config(app: Sphinx, config: Config) -> None:
+    """The MyST extensions and source suffixes of ``conf/conf.py`` against the allowlist."""
+    policy = _load(Path(config.lscb_root))
+    enabled = list(getattr(config, "myst_enable_extensions", []) or [])
+    refused = sorted(set(enabled) - policy.myst_extensions)
+    for name in refused:
+        warn(
+            f"conf/conf.py switches on the MyST extension '{name}', which {policy.file} does "
+            f"not allow (allowed: {', '.join(sorted(policy.myst_extensions))}); it is left off",
+            LscbWarning.SAFETY,
+            None,
+        )
+    if refused:
+        config.myst_enable_extensions = [name for name in enabled if name not in refused]
+    suffixes = config.source_suffix
+    kinds = set(suffixes.values()) if isinstance(suffixes, dict) else set()
+    if kinds - {"markdown"}:
+        warn(
+            "conf/conf.py reads pages other than Markdown (source_suffix); only MyST Markdown "
+            "pages are held to the allowlist",
+            LscbWarning.SAFETY,
+            None,
+        )
+        config.source_suffix = {s: k for s, k in suffixes.items() if k == "markdown"}
 
 
-def scan_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Scan a page as it is read; report each problem at the page's line."""
+def load_policy_for_build(app: Sphinx) -> None:
+    _POLICIES.pop(str(project_root(app.env)), None)
+    get_policy(app.env)
+
+
+def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: the page is a file inside docs/, with no hidden characters."""
     env = app.env
     path = Path(env.doc2path(docname))
-    problems = scan_page(source[0], str(path), path, scope(env))
-    _REPORTED[docname] = set()
-    _INCLUDES_REPORTED.discard(docname)
-    front = False
-    for problem in problems:
-        _REPORTED[docname].add(problem.line)
-        if problem.message.startswith("'include'"):
-            _INCLUDES_REPORTED.add(docname)
-        warn(problem.message, LscbWarning.SAFETY, (docname, problem.line))
-        front = front or problem.message.startswith("front matter")
-    if front:
-        source[0] = _blank_front_matter(source[0])
+    if not PageScope(Path(env.srcdir), (Path(env.srcdir),)).permits(path):
+        warn(
+            "this page is a link to a file outside docs/; a page must be a file in docs/",
+            LscbWarning.SAFETY,
+            (docname, 1),
+        )
+        source[0] = ""
+        return
+    text = source[0]
+    found = list(hidden_characters(text))
+    for line, column, char in found:
+        warn(f"column {column}: {hidden_character_message(char)}", LscbWarning.SAFETY, (docname, line))
+    if found:
+        source[0] = "".join(char for char in text if char not in HIDDEN)
 
 
-def _reported(docname: str, first: int, count: int) -> bool:
-    """Whether the scan of *docname* reported a problem on lines first .. first + count."""
-    return any(first <= line <= first + count for line in _REPORTED.get(docname, ()))
+def _location(node: nodes.Node, docname: str) -> Any:
+    """Where a node came from: its own line, or its nearest ancestor's."""
+    current: nodes.Node | None = node
+    while current is not None:
+        if current.line:
+            source = current.source
+            return current if source else (docname, current.line)
+        current = current.parent
+    return docname
 
 
-def _author_raw(node: nodes.raw) -> bool:
-    return node.line is not None or node.astext() not in _MYST_RAW
+def check_files(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``, before images and downloads are collected: files only from docs/
+    and data/, and no raw HTML."""
+    env = app.env
+    docname = env.docname
+    policy = get_policy(env)
+    allowed = scope(env)
+    for image in list(doctree.findall(nodes.image)):
+        uri = str(image.get("uri", ""))
+        message = None
+        if not policy.url_allowed(uri):
+            message = policy.url_message(uri)
+        elif "://" in uri or uri.startswith("//"):
+            message = remote_message("image", uri)
+        else:
+            _rel, full = env.relfn2path(uri.replace("*", "x"), docname)
+            if not allowed.permits(Path(full)):
+                message = outside_message("image", uri)
+        if message:
+            warn(message, LscbWarning.SAFETY, _location(image, docname))
+            parent = image.parent
+            if isinstance(parent, nodes.reference) and len(parent.children) == 1:
+                parent = parent.parent
+                image = image.parent
+            parent.remove(image)
+    for download in list(doctree.findall(addnodes.download_reference)):
+        target = str(download.get("reftarget", ""))
+        if "://" in target:
+            continue  # an address, not a file: the link policy checks it
+        _rel, full = env.relfn2path(target, docname)
+        if not allowed.permits(Path(full)):
+            warn(outside_message("download", target), LscbWarning.SAFETY, _location(download, docname))
+            download.replace_self(nodes.inline(download.astext(), download.astext()))
 
 
-class SafetyTransform(SphinxTransform):
-    """Remove raw HTML and unsafe links from the parsed page, reporting each at its location."""
+def check_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, after every extension: every address on the page obeys the link
+    policy; anything else is reported and made inert."""
+    policy = get_policy(app.env)
+    for node in list(doctree.findall(nodes.Element)):
+        for attribute in URL_ATTRIBUTES:
+            value = node.get(attribute)
+            if not isinstance(value, str) or not value or policy.url_allowed(value):
+                continue
+            if isinstance(node, addnodes.download_reference) and attribute == "reftarget":
+                continue  # a file of the site, checked on doctree-read
+            warn(policy.url_message(value), LscbWarning.SAFETY, _link_location(app, node, docname, value))
+            del node[attribute]
+            if isinstance(node, nodes.image) and node.parent is not None:
+                node.parent.remove(node)
+            elif isinstance(node, nodes.reference) and node.parent is not None:
+                node.replace_self(nodes.inline(node.astext(), node.astext()))
+        candidates = node.get("candidates")
+        if isinstance(candidates, dict):
+            for key, value in list(candidates.items()):
+                if isinstance(value, str) and "://" in value and not policy.url_allowed(value):
+                    del candidates[key]
 
-    default_priority = 100
 
-    def apply(self, **kwargs: Any) -> None:
-        docname = self.env.docname
-        seen = _REPORTED.get(docname, set())
-
-        def report(message: str, node: nodes.Node) -> None:
-            line = node.line or (node.parent.line if node.parent is not None else None)
-            source = node.source or self.document.get("source")
-            if str(source) == str(self.env.doc2path(docname)) and line in seen:
-                return  # the scan of the page reported it at this line already
-            warn(message, LscbWarning.SAFETY, node)
-
-        for raw in list(self.document.findall(nodes.raw)):
-            if only_a_comment(raw.astext()):
-                raw.parent.remove(raw)  # an HTML comment: harmless, and not needed on the page
-            elif _author_raw(raw):
-                report(RAW_HTML, raw)
-                raw.parent.remove(raw)
-        for ref in list(self.document.findall(nodes.reference)):
-            if dangerous_url(str(ref.get("refuri", ""))):
-                report(f"a link to '{ref['refuri'][:30]}' is not allowed", ref)
-                ref.replace_self(nodes.Text(ref.astext()))
-        for image in list(self.document.findall(nodes.image)):
-            if dangerous_url(str(image.get("uri", ""))):
-                report("an image from a 'data:' or script address is not allowed", image)
-                image.parent.remove(image)
-        for target in list(self.document.findall(nodes.target)):
-            if dangerous_url(str(target.get("refuri", ""))):
-                report(f"a link to '{target['refuri'][:30]}' is not allowed", target)
-                del target["refuri"]
+def _link_location(app: Sphinx, node: nodes.Node, docname: str, url: str) -> Any:
+    """The line a refused address was written on: the bibliography's, when it came from
+    there; otherwise the page's."""
+    settings = get_catalogue(app.env).settings
+    bib = project_root(app.env) / settings.bibliography
+    try:
+        lines = bib.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for number, line in enumerate(lines, start=1):
+        if url in line:
+            return f"{bib}:{number}"
+    return _location(node, docname)
 
 
 def check_include(
@@ -134,13 +229,7 @@ def check_include(
         return
     content[0] = ""
     docname = env.docname or parent_docname
-    if docname in _INCLUDES_REPORTED:
-        return  # the scan of the page reported it at the include's line
-    warn(
-        f"'include' may only insert files from docs/ and data/, not '{relative_path}'",
-        LscbWarning.SAFETY,
-        docname,
-    )
+    warn(outside_message("include", str(relative_path)), LscbWarning.SAFETY, docname)
 
 
 class SafeLiteralInclude(LiteralInclude):
@@ -149,11 +238,8 @@ class SafeLiteralInclude(LiteralInclude):
     def run(self) -> list[nodes.Node]:
         _rel, path = self.env.relfn2path(self.arguments[0])
         if not scope(self.env).permits(Path(path)):
-            if _reported(self.env.docname, self.lineno, len(self.options) + 1):
-                return []
             warn(
-                f"'literalinclude' may only insert files from docs/ and data/, "
-                f"not '{self.arguments[0]}'",
+                outside_message("literalinclude", self.arguments[0]),
                 LscbWarning.SAFETY,
                 self.get_location(),
             )
@@ -167,9 +253,6 @@ class SafeCSVTable(CSVTable):
     def run(self) -> Sequence[nodes.table | nodes.system_message]:
         env = self.state.document.settings.env
         location = (env.docname, self.lineno)
-        quiet = _reported(env.docname, self.lineno, len(self.options) + 1)
-        if "url" in self.options and quiet:
-            return []
         if "url" in self.options:
             warn("'csv-table' may not read a web address", LscbWarning.SAFETY, location)
             return []
@@ -177,21 +260,32 @@ class SafeCSVTable(CSVTable):
             source_dir = Path(self.state.document.current_source or env.srcdir).parent
             path = source_dir / self.options["file"]
             if not scope(env).permits(path):
-                if quiet:
-                    return []
-                warn(
-                    f"'csv-table :file:' may only insert files from docs/ and data/, "
-                    f"not '{self.options['file']}'",
-                    LscbWarning.SAFETY,
-                    location,
-                )
+                warn(outside_message("csv-table :file:", self.options["file"]), LscbWarning.SAFETY, location)
                 return []
         return super().run()
 
 
+def check_written_site(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the written HTML, checked again (links, scripts, frames)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from ..sitecheck import check_html_files  # noqa: PLC0415
+
+    policy = get_policy(app.env)
+    for problem in check_html_files(Path(app.outdir), policy, Path(app.srcdir)):
+        warn(problem.message, LscbWarning.SAFETY, problem.location)
+
+
 def setup_safety(app: Sphinx) -> None:
-    app.connect("source-read", scan_source)
+    from .parser import setup_parser  # noqa: PLC0415
+
+    setup_parser(app)
+    app.connect("config-inited", check_config, priority=900)
+    app.connect("builder-inited", load_policy_for_build)
+    app.connect("source-read", check_source, priority=100)
     app.connect("include-read", check_include)
-    app.add_transform(SafetyTransform)
+    app.connect("doctree-read", check_files, priority=100)
+    app.connect("doctree-resolved", check_links, priority=900)
+    app.connect("build-finished", check_written_site, priority=900)
     app.add_directive("literalinclude", SafeLiteralInclude, override=True)
     app.add_directive("csv-table", SafeCSVTable, override=True)

@@ -1,0 +1,155 @@
+"""Checks of what a build wrote: the backstop behind the checks made while pages are built.
+
+Whatever route a page, a data file, the bibliography, the theme or another extension found into
+the output, what reaches ``build/html`` is read here as a browser and a search indexer would
+read it:
+
+* every address in an HTML or SVG file (``href``, ``src``, ``action``, ``srcset`` and the rest)
+  obeys the link policy of ``conf/safety.toml``; no element runs code the site did not write
+  (inline event handlers, inline scripts, frames, plug-ins, ``<base>``, meta refresh);
+* the text that is published (every page's text and attribute values, the downloads, the
+  charts' text) passes the personal data guard, normalised as in
+  :mod:`lscb_kb.data.personal`.
+
+The Sphinx extension runs these on ``build-finished`` (so ``sphinx-build -W`` fails), and
+``python -m lscb_kb.publish`` runs them on the new site, search index included, before it
+replaces the old one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .data.policy import SafetyPolicy
+from .data.problems import Problem, display_path
+
+RULE = "safety"
+
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "poster", "data", "xlink:href", "background",
+     "cite", "longdesc", "usemap", "manifest", "ping", "codebase", "archive"}
+)
+REFUSED_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+
+
+def _source_of(site: Path, written: Path, docs: Path | None) -> str:
+    """The page a written file came from (``docs/x.md`` for ``x.html``), else the file."""
+    if docs is not None:
+        try:
+            relative = written.relative_to(site).with_suffix(".md")
+        except ValueError:
+            relative = None
+        if relative is not None and (docs / relative).is_file():
+            return display_path(docs / relative)
+    return display_path(written)
+
+
+class _Reader(HTMLParser):
+    def __init__(self, policy: SafetyPolicy) -> None:
+        super().__init__(convert_charrefs=True)
+        self.policy = policy
+        self.found: list[tuple[int, str]] = []
+        self.in_script = False
+        self.script_has_src = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        tag = tag.lower()
+        if tag in REFUSED_ELEMENTS:
+            self.found.append((line, f"the written page has a <{tag}> element, which the site never publishes"))
+        values = {name.lower(): value or "" for name, value in attrs}
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.found.append((line, f"the written page has an inline event handler ({name}=) on <{tag}>; the site runs no script from its pages"))
+            elif name in URL_ATTRIBUTES and not self.policy.url_allowed(value):
+                self.found.append((line, f"<{tag} {name}>: {self.policy.url_message(value)}"))
+            elif name in ("srcset", "imagesrcset"):
+                for candidate in value.split(","):
+                    url = candidate.strip().split(" ")[0]
+                    if url and not self.policy.url_allowed(url):
+                        self.found.append((line, f"<{tag} {name}>: {self.policy.url_message(url)}"))
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            match = _REFRESH_URL.search(values.get("content", ""))
+            if match and not self.policy.url_allowed(match.group(1)):
+                self.found.append((line, f"<meta http-equiv=refresh>: {self.policy.url_message(match.group(1))}"))
+        if tag == "script":
+            self.in_script = True
+            self.script_has_src = bool(values.get("src"))
+            kind = values.get("type", "").lower()
+            self.script_is_data = kind in ("application/json", "application/ld+json")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.lower() == "script":
+            self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and not self.script_has_src and not self.script_is_data and data.strip():
+            self.found.append((self.getpos()[0], "the written page has an inline <script>; the site runs only its own script files"))
+
+
+def html_problems(text: str, policy: SafetyPolicy) -> list[tuple[int, str]]:
+    """What the written page *text* does that the site never publishes, each at its line."""
+    reader = _Reader(policy)
+    reader.script_is_data = False
+    reader.feed(text)
+    reader.close()
+    return reader.found
+
+
+def written_files(site: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix.lower() in suffixes:
+            yield path
+
+
+def check_html_files(site: Path, policy: SafetyPolicy, docs: Path | None = None) -> list[Problem]:
+    """The link and script checks over every HTML and SVG file under *site*."""
+    problems: list[Problem] = []
+    for path in written_files(site, (".html", ".htm", ".svg", ".xhtml")):
+        if "pagefind" in path.relative_to(site).parts:
+            continue  # Pagefind's own UI, from the pagefind package
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        source = _source_of(site, path, docs)
+        for line, message in html_problems(text, policy):
+            where = f"in {display_path(path)}:{line}" if source != display_path(path) else ""
+            problems.append(Problem(source, 1 if where else line, 0, where, message, RULE))
+    return problems
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader or a search indexer gets from HTML or SVG: every text node and every
+    attribute value, entities decoded, scripts and styles left out."""
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style"):
+                self.skip += 1
+            for name, value in attrs:
+                if value and name not in ("class", "id", "href", "src", "style", "d", "points", "transform", "viewbox"):
+                    self.parts.append(value)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    reader = _Text()
+    reader.feed(markup)
+    reader.close()
+    return html.unescape(" \n".join(reader.parts))

@@ -1,0 +1,241 @@
+"""The MyST parser pages are read with: MyST's own, held to the allowlist of ``conf/safety.toml``.
+
+Every directive and role on a page, also inside another directive's content or an included
+file, is created by the renderer's ``run_directive`` and ``render_myst_role``; the front matter
+is read in ``parse``; ``{{ name }}`` is rendered by ``render_substitution``. So these four
+places are where the allowlist holds, for every route into a page:
+
+* a directive or role that is not listed is refused at its line, and nothing of it runs (its
+  options are not read, its files not opened, its content not parsed);
+* a listed directive given an option that is not listed for it is refused the same way;
+* ``{{ name }}`` shows the value of one of the listed names from ``myst_substitutions`` as
+  plain text; anything else (an expression, a filter, an unknown name) is refused and nothing
+  is evaluated: no template language ever sees page text;
+* front matter may change only the listed MyST settings, and may not set substitutions or
+  ``html_meta``; an impossible date or malformed YAML is a located warning, not a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from markdown_it.tree import SyntaxTreeNode
+from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from myst_parser.mdit_to_docutils.base import token_line
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.directives import MarkupError, parse_directive_text
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import create_warning
+
+from ..data.policy import SafetyPolicy
+from ..data.safety import (
+    PATH_DIRECTIVES,
+    RAW_HTML,
+    front_matter_refusals,
+    only_a_comment,
+    outside_message,
+)
+from .shared import LscbWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def policy_of(env: BuildEnvironment) -> SafetyPolicy:
+    """The build's allowlist, read on ``builder-inited`` (see :mod:`.safety`)."""
+    from .safety import get_policy  # noqa: PLC0415
+
+    return get_policy(env)
+
+
+class SafeRenderer(SphinxRenderer):
+    """MyST's Sphinx renderer, refusing what the allowlist does not list."""
+
+    def _refuse(self, message: str, line: int) -> None:
+        env = self.sphinx_env
+        current = self.document.get("source") or ""
+        if env is not None and str(current) == str(env.doc2path(env.docname)):
+            warn(message, LscbWarning.SAFETY, (env.docname, line))
+        else:
+            warn(message, LscbWarning.SAFETY, f"{current}:{line}")
+
+    def run_directive(
+        self,
+        name: str,
+        first_line: str,
+        content: str,
+        position: int,
+        additional_options: dict[str, str] | None = None,
+        *,
+        block_text: str | None = None,
+    ) -> list[nodes.Element]:
+        policy = policy_of(self.sphinx_env)
+        if not policy.directive_allowed(name):
+            self._refuse(policy.directive_message(name), position)
+            return []
+        directive_class, _messages = self._lookup_directive(name)
+        if directive_class is not None:
+            try:
+                parsed = parse_directive_text(
+                    directive_class,
+                    first_line,
+                    content,
+                    line=position,
+                    validate_options=False,
+                    additional_options=additional_options,
+                )
+            except MarkupError:
+                pass  # MyST reports it below, at the directive's line
+            else:
+                refused = policy.options_refused(name, list(parsed.options))
+                if refused:
+                    self._refuse(policy.options_message(name, refused), position)
+                    return []
+                if not self._paths_allowed(name, parsed.arguments, parsed.options, position):
+                    return []
+        return super().run_directive(
+            name,
+            first_line,
+            content,
+            position,
+            additional_options=additional_options,
+            block_text=block_text,
+        )
+
+    def _paths_allowed(
+        self, name: str, arguments: list[str], options: dict[str, Any], line: int
+    ) -> bool:
+        """Whether every file the directive would read lies inside docs/ or data/."""
+        from .safety import scope  # noqa: PLC0415
+
+        env = self.sphinx_env
+        allowed = scope(env)
+        named: list[tuple[str, str, bool]] = []
+        if name.lower() in PATH_DIRECTIVES and arguments:
+            named.append((name, arguments[0], True))
+        if isinstance(options.get("file"), str):
+            named.append((f"{name} :file:", options["file"], False))
+        current = Path(self.document.get("source") or env.doc2path(env.docname))
+        for what, argument, from_doc in named:
+            if "://" in argument or argument.startswith("//"):
+                if name.lower() in ("image", "figure"):
+                    continue  # an address: refused on doctree-read, with the link policy
+                self._refuse(outside_message(what, argument), line)
+                return False
+            if argument.startswith("<") and argument.endswith(">"):
+                self._refuse(outside_message(what, argument), line)
+                return False
+            # As Sphinx reads them: a directive's path from the page (or from docs/ if it starts
+            # with "/"); a :file: option from the file being read.
+            target = (
+                Path(env.relfn2path(argument, env.docname)[1])
+                if from_doc
+                else current.parent / argument
+            )
+            if not allowed.permits(target):
+                self._refuse(outside_message(what, argument), line)
+                return False
+        return True
+
+    def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
+        """``eval-rst`` reads reStructuredText, which the allowlist can not see into."""
+        policy = policy_of(self.sphinx_env)
+        if not policy.directive_allowed("eval-rst"):
+            self._refuse(policy.directive_message("eval-rst"), token_line(token))
+            return
+        super().render_restructuredtext(token)
+
+    def _lookup_directive(self, name: str) -> tuple[Any, Any]:
+        from docutils.parsers.rst import directives  # noqa: PLC0415
+
+        return directives.directive(name, self.language_module_rst, self.document)
+
+    def render_html_block(self, token: SyntaxTreeNode) -> None:
+        """Raw HTML written on a page is refused; an HTML comment alone is left out."""
+        if not only_a_comment(token.content):
+            line = token_line(token) if token.map else self._inline_line(token)
+            self._refuse(RAW_HTML, line)
+
+    def render_html_inline(self, token: SyntaxTreeNode) -> None:
+        self.render_html_block(token)
+
+    def _inline_line(self, token: SyntaxTreeNode) -> int:
+        current: Any = self.current_node
+        while current is not None and not current.line:
+            current = current.parent
+        return int(current.line) if current is not None else 0
+
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
+        policy = policy_of(self.sphinx_env)
+        name = str(token.meta["name"])
+        if not policy.role_allowed(name):
+            line = token_line(token) if token.map else 0
+            self._refuse(policy.role_message(name), line)
+            self.current_node.append(nodes.Text(token.content))
+            return
+        super().render_myst_role(token)
+
+    def render_substitution(self, token: SyntaxTreeNode, inline: bool) -> None:
+        policy = policy_of(self.sphinx_env)
+        name = token.content.strip()
+        values = self.md_config.substitutions
+        position = token_line(token)
+        if name not in policy.substitutions or name not in values:
+            self._refuse(policy.substitution_message(name), position)
+            return
+        text = nodes.Text(str(values[name]))
+        if inline:
+            self.current_node.append(text)
+        else:
+            paragraph = nodes.paragraph("", "", text)
+            paragraph.line = position
+            self.current_node.append(paragraph)
+
+
+class SafeMystParser(MystParser):
+    """MyST's parser with :class:`SafeRenderer`, and front matter held to the allowlist."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        env: BuildEnvironment = document.settings.env
+        config = env.myst_config
+        # The page's own substitutions never count: only the fixed ones of conf/conf.py.
+        try:
+            topmatter = read_topmatter(inputstring)
+        except (TopmatterReadError, ValueError, TypeError, OverflowError, RecursionError):
+            topmatter = None  # the loader of the review fields reports it at its line
+        if topmatter:
+            policy = policy_of(env)
+            for key, line in front_matter_refusals(topmatter, inputstring, policy):
+                warn(policy.front_matter_message(key), LscbWarning.SAFETY, (env.docname, line))
+            myst = topmatter.get("myst")
+            safe = {
+                key: value
+                for key, value in (myst.items() if isinstance(myst, dict) else ())
+                if key in policy.front_matter
+            }
+
+            def warning(wtype: Any, msg: str) -> None:
+                create_warning(document, msg, wtype, line=1, append_to=document)
+
+            config = merge_file_level(config, {"myst": safe}, warning)
+        parser = create_md_parser(config, SafeRenderer)
+        parser.options["document"] = document
+        try:
+            parser.render(inputstring)
+        except (ValueError, TypeError, OverflowError, RecursionError) as err:
+            # MyST reads front matter with PyYAML, which raises for an impossible date.
+            warn(
+                f"the page could not be read: {err}; correct the front matter or the text at "
+                "this line",
+                LscbWarning.SAFETY,
+                (env.docname, 1),
+            )
+            document.children = []
+
+
+def setup_parser(app: Sphinx) -> None:
+    app.add_source_parser(SafeMystParser, override=True)
