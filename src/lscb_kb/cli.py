@@ -13,7 +13,7 @@ from .data import Catalogue, LscbError, Problem, find_root
 from .data.pages import check_pages
 from .data.personal import scan_project
 from .data.rules import Outcome, check_figures, evaluate
-from .data.safety import scan_pages
+from .data.safety import scan_bibliography, scan_pages
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -29,12 +29,25 @@ def _emit(problems: list[Problem], fmt: str) -> None:
         print(problem.github() if fmt == "github" else problem)
 
 
+def _bibliography_problems(root: Path, bibliography: str) -> list[Problem]:
+    """Addresses in the bibliography that the link policy of conf/safety.toml refuses."""
+    from .data.policy import load_policy  # noqa: PLC0415
+    from .data.problems import LscbError  # noqa: PLC0415
+
+    try:
+        policy = load_policy(root)
+    except LscbError:
+        return []  # scan_pages reports the missing or malformed allowlist
+    return scan_bibliography(root / bibliography, policy)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check everything: data files, figures' consistency, and what the pages name."""
     root = _root(args)
     catalogue = Catalogue.load(root)
     problems = [*catalogue.problems, *check_pages(catalogue, root / "docs")]
     problems.extend(scan_pages(root, catalogue.settings.data_dir))  # content safety
+    problems.extend(_bibliography_problems(root, catalogue.settings.bibliography))
     problems.extend(scan_project(root))  # personal data in data/ and docs/
     problems.extend(_review_problems(root))  # each page's owner and review dates
     known: list[Outcome] = []

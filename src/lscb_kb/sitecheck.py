@@ -153,3 +153,120 @@ def visible_text(markup: str) -> str:
     reader.feed(markup)
     reader.close()
     return html.unescape(" \n".join(reader.parts))
+
+
+PUBLISHED_TEXT = (".html", ".htm", ".svg", ".csv", ".json", ".txt", ".xml")
+_NOT_CONTENT = ("_static", "pagefind", ".doctrees", "_sources")
+"""Folders of the written site that hold the theme's and the search tool's own files."""
+
+
+class _Sources:
+    """The pages and data files, normalised once, to find where a published text came from."""
+
+    def __init__(self, root: Path, docs: Path | None) -> None:
+        from .data.personal import normalise  # noqa: PLC0415
+
+        self._normalise = normalise
+        self.files: list[tuple[Path, object]] = []
+        folders = [root / "data"] + ([docs] if docs is not None else [])
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
+                if path.suffix.lower() in (".md", ".yaml", ".yml", ".bib") and path.is_file():
+                    try:
+                        text = path.read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        continue
+                    self.files.append((path, normalise(text)))
+
+    def locate(self, published: str) -> tuple[str, int, int] | None:
+        """The file, line and column where *published* text (as a reader sees it) is typed."""
+        wanted = self._normalise(published).text.strip()
+        if not wanted:
+            return None
+        for path, norm in self.files:
+            index = norm.text.find(wanted)  # type: ignore[attr-defined]
+            if index < 0:
+                continue
+            start, _end = norm.span(index, index + len(wanted))  # type: ignore[attr-defined]
+            before = norm.original[:start]  # type: ignore[attr-defined]
+            line = before.count("\n") + 1
+            column = start - (before.rfind("\n") + 1) + 1
+            return display_path(path), line, column
+        return None
+
+
+def _published_text(path: Path) -> str:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".html", ".htm", ".svg", ".xml"):
+        return visible_text(text)
+    if path.suffix.lower() == ".json":
+        import json  # noqa: PLC0415
+
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        parts: list[str] = []
+
+        def walk(value: object) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    parts.append(str(key))
+                    walk(item)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+            elif value is not None:
+                parts.append(str(value))
+
+        walk(data)
+        return " \n".join(parts)
+    return text
+
+
+def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> list[Problem]:
+    """The personal data guard over what *site* publishes: every page's text and attribute
+    values (what the search index reads too), every download, every chart's text.
+
+    Each finding is reported where it was typed (the page or data file, found by its
+    normalised text), or else at the page or file that published it.
+    """
+    from .data.personal import load_guard, scan_published_text  # noqa: PLC0415
+    from .data.problems import LscbError  # noqa: PLC0415
+
+    try:
+        guard = load_guard(root)
+    except LscbError as err:
+        return list(err.problems)
+    sources: _Sources | None = None
+    seen: dict[tuple[str, int, int, str], list[str]] = {}
+    for path in written_files(site, PUBLISHED_TEXT):
+        relative = path.relative_to(site)
+        if relative.parts and relative.parts[0] in _NOT_CONTENT:
+            continue
+        try:
+            text = _published_text(path)
+        except (OSError, UnicodeDecodeError):
+            continue
+        findings = scan_published_text(text, guard)
+        if not findings:
+            continue
+        sources = sources or _Sources(root, docs)
+        for finding in findings:
+            found = sources.locate(finding.text)
+            written = display_path(path)
+            if found is None:
+                file, line, column = _source_of(site, path, docs), 1, 0
+            else:
+                file, line, column = found
+            places = seen.setdefault((file, line, column, finding.message), [])
+            if written not in places:
+                places.append(written)
+    problems = []
+    for (file, line, column, message), written_in in seen.items():
+        where = f"published in {written_in[0]}"
+        if len(written_in) > 1:
+            others = len(written_in) - 1
+            where += f" and {others} other file{'s' if others > 1 else ''}"
+        problems.append(Problem(file, line, column, where, message, "personal"))
+    return sorted(problems)

@@ -391,3 +391,35 @@ def scan_pages(
             continue
         problems.extend(scan_page(text, shown, path, scope, policy))
     return sorted(problems)
+
+
+_BIB_URL_FIELD = re.compile(r"^\s*(url|doi|eprint)\s*=\s*[{\"](.*?)[}\"]\s*,?\s*$", re.IGNORECASE)
+_BIB_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
+
+
+def scan_bibliography(path: Path, policy: SafetyPolicy) -> list[Problem]:
+    """Addresses in the bibliography that the link policy refuses, each at its line.
+
+    sphinxcontrib-bibtex turns ``url`` fields and ``\\url{...}``/``\\href{...}`` commands into
+    links after the page has been read, so the build checks them on the final doctree too.
+    """
+    shown = display_path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return []  # the loader of the bibliography reports it
+    problems: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        for column, char in ((c, ch) for c, ch in enumerate(line, start=1) if ch in HIDDEN):
+            problems.append(Problem(shown, number, column, "", hidden_character_message(char), RULE))
+        urls: list[str] = []
+        field = _BIB_URL_FIELD.match(line)
+        if field and field.group(1).lower() == "url":
+            urls.append(field.group(2).strip())
+        urls.extend(match.group(1).strip() for match in _BIB_URL_COMMAND.finditer(line))
+        for url in urls:
+            if url and not policy.url_allowed(url):
+                problems.append(
+                    Problem(shown, number, line.find(url) + 1, "", policy.url_message(url), RULE)
+                )
+    return problems

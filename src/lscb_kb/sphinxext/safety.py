@@ -17,8 +17,10 @@ publishes none of it:
    copied. (Raw HTML written on a page never becomes a node: the parser refuses it.)
 6. ``doctree-resolved``, after every transform of every extension (sphinxcontrib-bibtex adds
    its links there): every address on the page is held to the link policy.
-7. ``build-finished``: the written HTML is checked again as a backstop
-   (:mod:`lscb_kb.sitecheck`): links, scripts, event handlers, frames, forms.
+7. ``build-finished``: the written site is checked again as a backstop
+   (:mod:`lscb_kb.sitecheck`): links, scripts, event handlers, frames, forms; and the personal
+   data guard reads what is published (pages, downloads, charts), reported where it was typed
+   (``lscb.personal``).
 """
 
 from __future__ import annotations
@@ -269,11 +271,15 @@ def check_written_site(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: the written HTML, checked again (links, scripts, frames)."""
     if exception is not None or app.builder.format != "html":
         return
-    from ..sitecheck import check_html_files  # noqa: PLC0415
+    from ..sitecheck import check_html_files, personal_data_problems  # noqa: PLC0415
 
     policy = get_policy(app.env)
-    for problem in check_html_files(Path(app.outdir), policy, Path(app.srcdir)):
-        warn(problem.message, LscbWarning.SAFETY, problem.location)
+    site, docs = Path(app.outdir), Path(app.srcdir)
+    for problem in check_html_files(site, policy, docs):
+        where = f"{problem.where}: " if problem.where else ""
+        warn(f"{where}{problem.message}", LscbWarning.SAFETY, problem.location)
+    for problem in personal_data_problems(site, project_root(app.env), docs):
+        warn(f"{problem.where}: {problem.message}", LscbWarning.PERSONAL, problem.location)
 
 
 def setup_safety(app: Sphinx) -> None:

@@ -33,6 +33,8 @@ class LscbWarning(Enum):
     """A directive of this extension is used wrongly on a page (missing argument, bad option)."""
     SAFETY = "safety"
     """A page carries raw HTML, an unsafe link or a file from outside docs/ and data/."""
+    PERSONAL = "personal"
+    """Something that looks like personal data is published (a page, a download, a chart)."""
     REVIEW = "review"
     """A page's front matter does not name its owner, last review and next review correctly."""
     TOPIC = "topic"
