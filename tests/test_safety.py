@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from lscb_kb.data.personal import Guard, name_hash, nhs_check_digit_ok, scan_text
-from lscb_kb.data.safety import dangerous_url, project_scope, scan_page
+from lscb_kb.data.personal import AllowEntry, Guard, name_hash, nhs_check_digit_ok, scan_text
+from lscb_kb.data.policy import load_policy
+from lscb_kb.data.safety import project_scope, scan_page
 
 from .conftest import REPO, Project
 
@@ -56,7 +57,8 @@ def _scan(tmp_path: Path, text: str) -> list[str]:
     docs.mkdir(exist_ok=True)
     page = docs / "page.md"
     scope = project_scope(tmp_path)
-    return [f"{p.line}:{p.message}" for p in scan_page(text, "docs/page.md", page, scope)]
+    policy = load_policy(REPO)
+    return [f"{p.line}:{p.message}" for p in scan_page(text, "docs/page.md", page, scope, policy)]
 
 
 @pytest.mark.parametrize(
@@ -66,25 +68,45 @@ def _scan(tmp_path: Path, text: str) -> list[str]:
         ("# T\n\nA <b onclick='x()'>bold</b> word.\n", 3, "raw HTML is not allowed"),
         ("# T\n\n<!-- a comment --><script>x()</script>\n", 3, "raw HTML is not allowed"),
         ("# T\n\nA <!-- x --> <b>word</b>.\n", 3, "raw HTML is not allowed"),
-        ("# T\n\n```{raw} html\n<p>x</p>\n```\n", 3, "the 'raw' directive is not allowed"),
-        ("# T\n\n:::{raw} html\n<p>x</p>\n:::\n", 3, "the 'raw' directive is not allowed"),
-        ("# T\n\n```{include} ../../secrets.txt\n```\n", 3, "may only insert files"),
-        ("# T\n\n```{literalinclude} /../conf/conf.py\n```\n", 3, "may only insert files"),
-        ("# T\n\n```{csv-table}\n:file: /etc/passwd\n```\n", 4, "may only insert files"),
-        ("# T\n\n```{csv-table}\n:url: https://x.org/a.csv\n```\n", 4, "web address"),
+        ("# T\n\n```{raw} html\n<p>x</p>\n```\n", 3, "the directive 'raw' is not allowed"),
+        ("# T\n\n:::{raw} html\n<p>x</p>\n:::\n", 3, "the directive 'raw' is not allowed"),
+        ("# T\n\n```{include} ../../secrets.txt\n```\n", 3, "may only use files"),
+        ("# T\n\n```{literalinclude} /../conf/conf.py\n```\n", 3, "may only use files"),
+        ("# T\n\n```{csv-table}\n:file: /etc/passwd\n```\n", 3, "may only use files"),
+        (
+            "# T\n\n```{csv-table}\n:url: https://x.org/a.csv\n```\n",
+            3,
+            "may not be given the option :url:",
+        ),
         ("# T\n\nSee [x](javascript:alert(1)).\n", 3, "'javascript:' address"),
         ("# T\n\nSee [x](JaVaScRiPt:alert(1)).\n", 3, "address is not allowed"),
         ("# T\n\nSee <javascript:alert(1)>.\n", 3, "'javascript:' address"),
         ("# T\n\n![x](data:image/png;base64,AAAA)\n", 3, "'data:' address"),
         ("# T\n\n:::{note}\nText\n\n<iframe src=x></iframe>\n:::\n", 6, "raw HTML"),
-        ("# T\n\n````{note}\n```{raw} html\nx\n```\n````\n", 4, "the 'raw' directive"),
-        ("# T\n\n```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```\n", 4, "'raw' directive"),
-        ("# T\n\n```{eval-rst}\n`x <javascript:alert(1)>`_\n```\n", 4, "'javascript:'"),
+        ("# T\n\n````{note}\n```{raw} html\nx\n```\n````\n", 4, "the directive 'raw'"),
+        (
+            "# T\n\n```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```\n",
+            3,
+            "the directive 'eval-rst'",
+        ),
+        ("# T\n\n```{eval-rst}\n`x <javascript:alert(1)>`_\n```\n", 3, "the directive 'eval-rst'"),
         ("# T\n\n:::{card} C\n:link: javascript:alert(1)\n:::\n", 4, "'javascript:'"),
         ("---\nmyst:\n  enable_extensions: [html_image]\n---\n# T\n", 3, "front matter may not"),
         ("---\nmyst:\n  url_schemes: [javascript]\n---\n# T\n", 3, "front matter may not"),
         ("---\nhtml_meta:\n  refresh: 0\n---\n# T\n", 2, "'html_meta'"),
-        ("---\nsubstitutions:\n  x: <script>y</script>\n---\n# T\n{{x}}\n", 3, "raw HTML"),
+        (
+            "---\nsubstitutions:\n  x: <script>y</script>\n---\n# T\n{{x}}\n",
+            2,
+            "may not define substitutions",
+        ),
+        ("# T\n\n{{ env.app }} and {{ 7*7 }}\n", 3, "a substitution may only name"),
+        ("# T\n\n{eval-rst}`x` and {sub-ref}`wordcount-words`\n", 3, "the role"),
+        (
+            "# T\n\n```{include} x.md\n:parser: rst\n```\n",
+            3,
+            "may not be given the option :parser:",
+        ),
+        ("# T\n\n\u202eText\n", 3, "U+202E RIGHT-TO-LEFT OVERRIDE"),
     ],
 )
 def test_scan_refuses_unsafe_page_content(
@@ -113,13 +135,29 @@ def test_scan_allows_safe_page_content(tmp_path: Path, text: str) -> None:
     assert _scan(tmp_path, text) == []
 
 
-def test_dangerous_url_sees_through_case_and_whitespace() -> None:
-    assert dangerous_url(" JavaScript:alert(1)")
-    assert dangerous_url("java\nscript:alert(1)")
-    assert dangerous_url("DATA:text/html,x")
-    assert dangerous_url("vbscript:x")
-    assert not dangerous_url("https://example.org/javascript:")
-    assert not dangerous_url("/data/disclosure.html")
+def test_link_policy_sees_through_case_whitespace_and_hidden_characters() -> None:
+    policy = load_policy(REPO)
+    for url in (
+        " JavaScript:alert(1)",
+        "java\nscript:alert(1)",
+        "java\u200bscript:alert(1)",
+        "DATA:text/html,x",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "//evil.example/x",
+        "\\\\evil.example\\x",
+        "ftp://example.org/x",
+    ):
+        assert not policy.url_allowed(url), url
+    for url in (
+        "https://example.org/javascript:",
+        "/data/disclosure.html",
+        "page.html#a:b",
+        "mailto:board@example.org",
+        "http://example.org",
+        "?q=x",
+    ):
+        assert policy.url_allowed(url), url
 
 
 def test_real_pages_pass_the_scan() -> None:
@@ -147,8 +185,7 @@ def test_raw_html_and_scripts_never_reach_the_page(make_project: Callable[[str],
         "docs/audits.md:3": "front matter may not change the MyST setting 'enable_extensions'",
         "docs/audits.md:7": "raw HTML is not allowed on a page",
         "docs/audits.md:9": "raw HTML is not allowed on a page",
-        "docs/audits.md:12": "the 'raw' directive is not allowed",
-        "docs/audits.md:16": "a link to a 'javascript:' address is not allowed",
+        "docs/audits.md:11": "the directive 'eval-rst' is not allowed",
     }
     for where, message in expected.items():
         assert any(
@@ -188,10 +225,11 @@ def test_include_from_outside_docs_and_data_is_refused(
     blocks = [pre.get_text() for pre in BeautifulSoup(html, "html.parser").select("pre")]
     assert any("@techreport{report-2010" in block for block in blocks)
     assert (
-        "docs/audits.md:3: WARNING: 'include' may only insert files from docs/ and data/, "
-        "not '../secret.txt' [lscb.safety]" in result.warnings
+        "docs/audits.md:3: WARNING: 'include' may only use files from docs/ and data/, "
+        "not '../secret.txt' (paths are followed through symbolic links); copy the file into "
+        "docs/ or data/ [lscb.safety]" in result.warnings
     )
-    assert "docs/audits.md:9: WARNING: 'literalinclude' may only insert files" in result.warnings
+    assert "docs/audits.md:9: WARNING: 'literalinclude' may only use files" in result.warnings
 
 
 # -- the built site and its Content-Security-Policy ---------------------------------------
@@ -236,7 +274,11 @@ def test_nhs_check_digit(number: str, valid: bool) -> None:
 
 
 GUARD = Guard(
-    allow=frozenset({"lscb@example.gov.uk", "01375652801", "rm176sl"}),
+    allow=(
+        AllowEntry("lscb@example.gov.uk", "the board's published mailbox"),
+        AllowEntry("01375 652801", "the board's published number"),
+        AllowEntry("RM17 6SL", "the board's office"),
+    ),
     deny_names=("Jane Doe",),
     deny_name_sha256=frozenset({name_hash("Baby Q")}),
 )

@@ -136,7 +136,9 @@ def _review_problems(root: Path) -> list[Problem]:
     from .data.reviews import read_reviews, review_settings  # noqa: PLC0415
 
     settings = review_settings(root)
-    _reviews, problems = read_reviews(root / "docs", required=settings.required)
+    _reviews, problems = read_reviews(
+        root / "docs", required=settings.required, limits=settings.limits
+    )
     return problems
 
 
@@ -149,7 +151,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     root = _root(args)
     settings = review_settings(root)
     within = settings.due_within_days if args.within is None else args.within
-    reviews, problems = read_reviews(root / "docs", required=settings.required)
+    reviews, problems = read_reviews(
+        root / "docs", required=settings.required, limits=settings.limits
+    )
     _emit(problems, "text")
     today = args.today or dt.date.today()
     listed = due_or_overdue(reviews, today, within)

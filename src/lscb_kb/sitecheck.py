@@ -30,8 +30,23 @@ from .data.problems import Problem, display_path
 RULE = "safety"
 
 URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formaction", "poster", "data", "xlink:href", "background",
-     "cite", "longdesc", "usemap", "manifest", "ping", "codebase", "archive"}
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "poster",
+        "data",
+        "xlink:href",
+        "background",
+        "cite",
+        "longdesc",
+        "usemap",
+        "manifest",
+        "ping",
+        "codebase",
+        "archive",
+    }
 )
 REFUSED_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
@@ -61,11 +76,19 @@ class _Reader(HTMLParser):
         line = self.getpos()[0]
         tag = tag.lower()
         if tag in REFUSED_ELEMENTS:
-            self.found.append((line, f"the written page has a <{tag}> element, which the site never publishes"))
+            self.found.append(
+                (line, f"the written page has a <{tag}> element, which the site never publishes")
+            )
         values = {name.lower(): value or "" for name, value in attrs}
         for name, value in values.items():
             if name.startswith("on"):
-                self.found.append((line, f"the written page has an inline event handler ({name}=) on <{tag}>; the site runs no script from its pages"))
+                self.found.append(
+                    (
+                        line,
+                        f"the written page has an inline event handler ({name}=) on <{tag}>; "
+                        "the site runs no script from its pages",
+                    )
+                )
             elif name in URL_ATTRIBUTES and not self.policy.url_allowed(value):
                 self.found.append((line, f"<{tag} {name}>: {self.policy.url_message(value)}"))
             elif name in ("srcset", "imagesrcset"):
@@ -76,7 +99,9 @@ class _Reader(HTMLParser):
         if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             match = _REFRESH_URL.search(values.get("content", ""))
             if match and not self.policy.url_allowed(match.group(1)):
-                self.found.append((line, f"<meta http-equiv=refresh>: {self.policy.url_message(match.group(1))}"))
+                self.found.append(
+                    (line, f"<meta http-equiv=refresh>: {self.policy.url_message(match.group(1))}")
+                )
         if tag == "script":
             self.in_script = True
             self.script_has_src = bool(values.get("src"))
@@ -89,7 +114,13 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.in_script and not self.script_has_src and not self.script_is_data and data.strip():
-            self.found.append((self.getpos()[0], "the written page has an inline <script>; the site runs only its own script files"))
+            self.found.append(
+                (
+                    self.getpos()[0],
+                    "the written page has an inline <script>; "
+                    "the site runs only its own script files",
+                )
+            )
 
 
 def html_problems(text: str, policy: SafetyPolicy) -> list[tuple[int, str]]:
@@ -124,9 +155,62 @@ def check_html_files(site: Path, policy: SafetyPolicy, docs: Path | None = None)
     return problems
 
 
+INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "tspan",
+    }
+)
+"""Elements that do not break a line of text: a number split over them reads as one."""
+TEXT_ATTRIBUTES = frozenset(
+    {
+        "alt",
+        "title",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "content",
+        "placeholder",
+        "value",
+        "label",
+        "summary",
+        "abbr",
+        "download",
+    }
+)
+"""Attributes whose values a reader or a search indexer reads as text (and every ``data-*``)."""
+BREAK = "\n\u00a6\n"
+"""What stands between two pieces of text that a reader does not read as one (a broken bar, so
+that digits on either side never join into one number)."""
+
+
 def visible_text(markup: str) -> str:
     """The text a reader or a search indexer gets from HTML or SVG: every text node and every
-    attribute value, entities decoded, scripts and styles left out."""
+    textual attribute value, entities decoded, scripts and styles left out."""
 
     class _Text(HTMLParser):
         def __init__(self) -> None:
@@ -137,13 +221,17 @@ def visible_text(markup: str) -> str:
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in ("script", "style"):
                 self.skip += 1
+            if tag not in INLINE:
+                self.parts.append(BREAK)
             for name, value in attrs:
-                if value and name not in ("class", "id", "href", "src", "style", "d", "points", "transform", "viewbox"):
-                    self.parts.append(value)
+                if value and (name in TEXT_ATTRIBUTES or name.startswith("data-")):
+                    self.parts.extend((BREAK, value, BREAK))
 
         def handle_endtag(self, tag: str) -> None:
             if tag in ("script", "style") and self.skip:
                 self.skip -= 1
+            if tag not in INLINE:
+                self.parts.append(BREAK)
 
         def handle_data(self, data: str) -> None:
             if not self.skip:
@@ -152,7 +240,7 @@ def visible_text(markup: str) -> str:
     reader = _Text()
     reader.feed(markup)
     reader.close()
-    return html.unescape(" \n".join(reader.parts))
+    return html.unescape("".join(reader.parts))
 
 
 PUBLISHED_TEXT = (".html", ".htm", ".svg", ".csv", ".json", ".txt", ".xml")
@@ -168,22 +256,59 @@ class _Sources:
 
         self._normalise = normalise
         self.files: list[tuple[Path, object]] = []
+        self.values: list[tuple[Path, int, int, str]] = []
         folders = [root / "data"] + ([docs] if docs is not None else [])
         for folder in folders:
-            for path in sorted(folder.rglob("*")):
-                if path.suffix.lower() in (".md", ".yaml", ".yml", ".bib") and path.is_file():
+            for found in sorted(folder.rglob("*")):
+                if found.suffix.lower() in (".md", ".yaml", ".yml", ".bib") and found.is_file():
+                    path = found.resolve()
                     try:
                         text = path.read_text(encoding="utf-8")
                     except (OSError, UnicodeDecodeError):
                         continue
                     self.files.append((path, normalise(text)))
+                    if path.suffix.lower() in (".yaml", ".yml"):
+                        self._strings(path)
 
-    def locate(self, published: str) -> tuple[str, int, int] | None:
-        """The file, line and column where *published* text (as a reader sees it) is typed."""
+    def _strings(self, path: Path) -> None:
+        """Each string value of a data file as the loader reads it (escapes decoded, folded
+        lines joined), with its line and column: what the site shows of it."""
+        from .data.problems import LscbError  # noqa: PLC0415
+        from .data.yamlload import load_yaml  # noqa: PLC0415
+
+        try:
+            located = load_yaml(path)
+        except (LscbError, OSError, ValueError, RecursionError):
+            return
+        for where, (line, column) in located.values.items():
+            value: object = located.value
+            for part in where:
+                try:
+                    value = value[part]  # type: ignore[index]
+                except (KeyError, IndexError, TypeError):
+                    value = None
+                    break
+            if isinstance(value, str):
+                self.values.append((path, line, column, self._normalise(value).text))
+
+    def locate(self, published: str, page: Path | None = None) -> tuple[str, int, int] | None:
+        """The file, line and column where *published* text (as a reader sees it) is typed:
+        in *page* (the page that was written) if it is there, else in a page or data file."""
         wanted = self._normalise(published).text.strip()
         if not wanted:
             return None
-        for path, norm in self.files:
+        preferred = [item for item in self.files if item[0] == page]
+        found = self._in_files(wanted, preferred)
+        if found:
+            return found
+        for path, line, column, text in self.values:
+            if wanted in text:
+                return display_path(path), line, column
+        return self._in_files(wanted, self.files)
+
+    @staticmethod
+    def _in_files(wanted: str, files: list[tuple[Path, object]]) -> tuple[str, int, int] | None:
+        for path, norm in files:
             index = norm.text.find(wanted)  # type: ignore[attr-defined]
             if index < 0:
                 continue
@@ -220,7 +345,7 @@ def _published_text(path: Path) -> str:
                 parts.append(str(value))
 
         walk(data)
-        return " \n".join(parts)
+        return BREAK.join(parts)
     return text
 
 
@@ -252,8 +377,9 @@ def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> 
         if not findings:
             continue
         sources = sources or _Sources(root, docs)
+        page = Path(_source_of(site, path, docs))
         for finding in findings:
-            found = sources.locate(finding.text)
+            found = sources.locate(finding.text, page.resolve() if page.suffix == ".md" else None)
             written = display_path(path)
             if found is None:
                 file, line, column = _source_of(site, path, docs), 1, 0

@@ -139,7 +139,7 @@ class _Scanner:
     def markdown(self, text: str, offset: int, *, front_matter: bool = False) -> None:
         try:
             tokens = self.md.parse(text)
-        except Exception as err:  # noqa: BLE001 - a parser failure is the page's problem
+        except Exception as err:
             self.problem(offset + 1, 1, f"the page could not be parsed: {err}")
             return
         for token in tokens:
@@ -173,7 +173,9 @@ class _Scanner:
             elif child.type == "myst_role":
                 name = str(child.meta.get("name", ""))
                 if not self.policy.role_allowed(name):
-                    self.problem(line, self.column(line, "{" + name), self.policy.role_message(name))
+                    self.problem(
+                        line, self.column(line, "{" + name), self.policy.role_message(name)
+                    )
                 elif name == "download":
                     match = re.search(r"<([^<>]*)>\s*$", child.content)
                     target = match.group(1) if match else child.content.strip()
@@ -411,7 +413,9 @@ def scan_bibliography(path: Path, policy: SafetyPolicy) -> list[Problem]:
     problems: list[Problem] = []
     for number, line in enumerate(lines, start=1):
         for column, char in ((c, ch) for c, ch in enumerate(line, start=1) if ch in HIDDEN):
-            problems.append(Problem(shown, number, column, "", hidden_character_message(char), RULE))
+            problems.append(
+                Problem(shown, number, column, "", hidden_character_message(char), RULE)
+            )
         urls: list[str] = []
         field = _BIB_URL_FIELD.match(line)
         if field and field.group(1).lower() == "url":

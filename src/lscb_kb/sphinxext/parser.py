@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.parsers.rst.states import MarkupError
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
 from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.parsers.directives import MarkupError, parse_directive_text
+from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
@@ -201,7 +202,7 @@ class SafeMystParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env: BuildEnvironment = document.settings.env
-        config = env.myst_config
+        config = env.myst_config  # type: ignore[attr-defined]  # set by myst_parser
         # The page's own substitutions never count: only the fixed ones of conf/conf.py.
         try:
             topmatter = read_topmatter(inputstring)

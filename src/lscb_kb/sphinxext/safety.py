@@ -131,7 +131,11 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     found = list(hidden_characters(text))
     for line, column, char in found:
-        warn(f"column {column}: {hidden_character_message(char)}", LscbWarning.SAFETY, (docname, line))
+        warn(
+            f"column {column}: {hidden_character_message(char)}",
+            LscbWarning.SAFETY,
+            (docname, line),
+        )
     if found:
         source[0] = "".join(char for char in text if char not in HIDDEN)
 
@@ -167,18 +171,21 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
                 message = outside_message("image", uri)
         if message:
             warn(message, LscbWarning.SAFETY, _location(image, docname))
-            parent = image.parent
-            if isinstance(parent, nodes.reference) and len(parent.children) == 1:
-                parent = parent.parent
-                image = image.parent
-            parent.remove(image)
+            removed: nodes.Element = image
+            if isinstance(image.parent, nodes.reference) and len(image.parent.children) == 1:
+                removed = image.parent  # an image that links to itself goes with its link
+            removed.parent.remove(removed)
     for download in list(doctree.findall(addnodes.download_reference)):
         target = str(download.get("reftarget", ""))
         if "://" in target:
             continue  # an address, not a file: the link policy checks it
         _rel, full = env.relfn2path(target, docname)
         if not allowed.permits(Path(full)):
-            warn(outside_message("download", target), LscbWarning.SAFETY, _location(download, docname))
+            warn(
+                outside_message("download", target),
+                LscbWarning.SAFETY,
+                _location(download, docname),
+            )
             download.replace_self(nodes.inline(download.astext(), download.astext()))
 
 
@@ -193,7 +200,11 @@ def check_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 continue
             if isinstance(node, addnodes.download_reference) and attribute == "reftarget":
                 continue  # a file of the site, checked on doctree-read
-            warn(policy.url_message(value), LscbWarning.SAFETY, _link_location(app, node, docname, value))
+            warn(
+                policy.url_message(value),
+                LscbWarning.SAFETY,
+                _link_location(app, node, docname, value),
+            )
             del node[attribute]
             if isinstance(node, nodes.image) and node.parent is not None:
                 node.parent.remove(node)
@@ -262,7 +273,11 @@ class SafeCSVTable(CSVTable):
             source_dir = Path(self.state.document.current_source or env.srcdir).parent
             path = source_dir / self.options["file"]
             if not scope(env).permits(path):
-                warn(outside_message("csv-table :file:", self.options["file"]), LscbWarning.SAFETY, location)
+                warn(
+                    outside_message("csv-table :file:", self.options["file"]),
+                    LscbWarning.SAFETY,
+                    location,
+                )
                 return []
         return super().run()
 
