@@ -291,6 +291,13 @@ class _Sources:
             if isinstance(value, str):
                 self.values.append((path, line, column, self._normalise(value).text))
 
+    def data_file(self, ident: str) -> Path | None:
+        """The data file a download of dataset *ident* was written from (by its name)."""
+        for path, _norm in self.files:
+            if path.suffix.lower() in (".yaml", ".yml") and path.stem == ident:
+                return path
+        return None
+
     def locate(self, published: str, page: Path | None = None) -> tuple[str, int, int] | None:
         """The file, line and column where *published* text (as a reader sees it) is typed:
         in *page* (the page that was written) if it is there, else in a page or data file."""
@@ -298,13 +305,22 @@ class _Sources:
         if not wanted:
             return None
         preferred = [item for item in self.files if item[0] == page]
-        found = self._in_files(wanted, preferred)
-        if found:
-            return found
+        data = [item for item in self.files if item[0].suffix.lower() != ".md"]
+        found = (
+            self._in_files(wanted, preferred)
+            or self._in_values(wanted, page, only=True)
+            or self._in_files(wanted, data)
+            or self._in_values(wanted, page, only=False)
+        )
+        return found or self._in_files(wanted, self.files)
+
+    def _in_values(
+        self, wanted: str, page: Path | None, *, only: bool
+    ) -> tuple[str, int, int] | None:
         for path, line, column, text in self.values:
-            if wanted in text:
+            if (path == page) == only and wanted in text:
                 return display_path(path), line, column
-        return self._in_files(wanted, self.files)
+        return None
 
     @staticmethod
     def _in_files(wanted: str, files: list[tuple[Path, object]]) -> tuple[str, int, int] | None:
@@ -378,8 +394,11 @@ def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> 
             continue
         sources = sources or _Sources(root, docs)
         page = Path(_source_of(site, path, docs))
+        preferred = page.resolve() if page.suffix == ".md" else None
+        if relative.parts[:1] == ("_downloads",):
+            preferred = sources.data_file(path.name.split(".", 1)[0])
         for finding in findings:
-            found = sources.locate(finding.text, page.resolve() if page.suffix == ".md" else None)
+            found = sources.locate(finding.text, preferred)
             written = display_path(path)
             if found is None:
                 file, line, column = _source_of(site, path, docs), 1, 0

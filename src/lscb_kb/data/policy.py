@@ -85,6 +85,11 @@ class SafetyPolicy:
                 "front matter may not define substitutions: the values a page may show with "
                 f"{{{{ name }}}} are fixed in conf/conf.py and listed in {self.file}"
             )
+        if key in ("abstract", "dedication"):
+            return (
+                f"front matter may not set '{key}': it is read as Markdown outside the page's "
+                "text; write it on the page instead"
+            )
         if key in ("html_meta", "myst.html_meta"):
             return "front matter may not set 'html_meta': a page may not add HTML to the <head>"
         setting = key.removeprefix("myst.")

@@ -305,7 +305,7 @@ def front_matter_refusals(
     line_of = _key_lines(text)
     first = min(line_of.values(), default=2)
     refused: list[tuple[str, int]] = []
-    for key in ("html_meta", "substitutions"):
+    for key in ("html_meta", "substitutions", "abstract", "dedication"):
         if key in data:
             refused.append((key, line_of.get(key, first)))
     myst = data.get("myst")
@@ -349,6 +349,14 @@ def scan_page(
     return sorted(set(scanner.out))
 
 
+def _shown_path(path: Path) -> str:
+    """A page's path as an editor typed it, relative to here, without following a link."""
+    import os  # noqa: PLC0415
+
+    relative = os.path.relpath(os.path.abspath(path))
+    return Path(relative).as_posix() if not relative.startswith("..") else str(path)
+
+
 def project_scope(root: Path, data_dir: str = "data") -> PageScope:
     """The scope of a project: pages in ``docs/`` may insert files from ``docs/`` and data."""
     docs = root / "docs"
@@ -366,7 +374,7 @@ def scan_pages(
     scope = project_scope(root, data_dir)
     problems: list[Problem] = []
     for path in pages if pages is not None else sorted(scope.docs.rglob("*.md")):
-        shown = display_path(path)
+        shown = _shown_path(path)
         if not scope.permits(path):
             problems.append(
                 Problem(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -195,12 +196,57 @@ def _prose(value: str | list[str] | None) -> str:
     return value if isinstance(value, str) else "\n".join(value)
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+CsvCell = str | int | Decimal
+"""A cell of a CSV download: text, or a number from a numeric cell of the data."""
+
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+"""Characters that make a spreadsheet read a cell as a formula: ``= + - @``, and their
+full-width forms ``＝ ＋ － ＠``, which some spreadsheets treat the same."""
+
+LINE_STARTS = frozenset("\t\r\n")
+"""Characters that a spreadsheet may drop or act on at the start of a cell."""
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text as a spreadsheet may open it without running it as a formula ("CSV injection").
+
+    A text whose first character is a tab, carriage return or line feed, or whose first
+    character after any leading spaces and control characters starts a formula, gets a single
+    quote in front (as OWASP recommends), so ``=HYPERLINK(...)`` is shown as the text it is.
+    Only text is passed here: numbers from numeric cells are written as numbers.
+    """
+    if not text:
+        return text
+    if text[0] in LINE_STARTS:
+        return f"'{text}"
+    visible = next((char for char in text if not _blank(char)), "")
+    return f"'{text}" if visible in FORMULA_STARTS else text
+
+
+def _csv_cell(value: CsvCell) -> CsvCell:
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return value
+
+
+def _csv(header: list[str], rows: list[list[CsvCell]]) -> str:
+    """A CSV text: every text cell made safe for spreadsheets, numbers left as numbers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
+
+
+def _cell(value: PublishedCell, spec: UnitSpec) -> CsvCell:
+    """A published cell for the CSV: a number if its unit is numeric and it is a number."""
+    if spec.numeric and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    return _plain(value)
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -243,12 +289,12 @@ def table_contents(entry: Entry, name: str, settings: Settings) -> tuple[str, st
     if mixed:
         header.append("row unit (where it differs from the column's)")
     header.append("source")
-    body: list[list[str]] = []
+    body: list[list[CsvCell]] = []
     originals = [*table.rows, *([table.total] if table.total is not None else [])]
     cells = [*published.rows, *([published.total] if published.total is not None else [])]
     for original, row in zip(originals, cells, strict=True):
-        line = [str(original.get("key", "total"))]
-        line += [_plain(row.get(c.key)) for c in table.columns]
+        line: list[CsvCell] = [str(original.get("key", "total"))]
+        line += [_cell(row.get(c.key), row_spec(column_spec(c), original)) for c in table.columns]
         if mixed:
             line.append(_row_unit(table, original))
         line.append(source)
@@ -316,7 +362,7 @@ def figures_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     dataset = entry.dataset
     assert isinstance(dataset, FiguresDataset)
     header = ["key", "label", "value", "unit", "section", "source"]
-    body: list[list[str]] = []
+    body: list[list[CsvCell]] = []
     figures: list[dict[str, Any]] = []
     for name, figure in dataset.figures.items():
         value = publishable_figure_value(entry, name, settings)
@@ -326,7 +372,7 @@ def figures_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
             [
                 name,
                 figure.label,
-                _plain(value),
+                _cell(value, spec),
                 _unit_words(spec) or "text",
                 figure.section or "",
                 source,
@@ -364,7 +410,7 @@ def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
         "history",
         "source",
     ]
-    body = []
+    body: list[list[CsvCell]] = []
     for record in dataset.records:
         history = "; ".join(
             f"{c.period}: {STATUS_LABELS[c.status]}" + (f" ({c.note})" if c.note else "")
@@ -396,7 +442,7 @@ def discrepancies_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     dataset = entry.dataset
     assert isinstance(dataset, DiscrepancyRegister)
     header = ["id", "rule", "title", "uses", "reader note", "topics", "source"]
-    body = [
+    body: list[list[CsvCell]] = [
         [d.id, d.rule, d.title, d.uses, d.reader_note, "; ".join(d.topics), dataset.source]
         for d in dataset.discrepancies
     ]
@@ -409,7 +455,7 @@ def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     dataset = entry.dataset
     assert isinstance(dataset, GlossaryDataset)
     header = ["term", "expansion", "definition", "aliases", "source"]
-    body = [
+    body: list[list[CsvCell]] = [
         [t.term, t.expansion or "", t.definition, "; ".join(t.aliases), t.source or dataset.source]
         for t in dataset.terms
     ]

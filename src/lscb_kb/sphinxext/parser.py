@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from docutils import nodes
 from docutils.parsers.rst.states import MarkupError
 from markdown_it.tree import SyntaxTreeNode
@@ -170,6 +171,41 @@ class SafeRenderer(SphinxRenderer):
             current = current.parent
         return int(current.line) if current is not None else 0
 
+    def render_front_matter(self, token: SyntaxTreeNode) -> None:
+        """The front matter's fields, without those MyST would read as Markdown (refused in
+        ``parse``); YAML that does not load is reported by the loader of the review fields."""
+        content: Any = token.content
+        if isinstance(content, str):
+            try:
+                content = yaml.safe_load(content)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+                return
+        if not isinstance(content, dict):
+            return
+        for key in ("abstract", "dedication"):
+            content.pop(key, None)
+        if token.token is not None:
+            token.token.content = content  # type: ignore[assignment]  # MyST takes a mapping
+        super().render_front_matter(token)
+
+    def render_link(self, token: SyntaxTreeNode) -> None:
+        """A link whose address the link policy refuses is reported, and shown as its text."""
+        policy = policy_of(self.sphinx_env)
+        url = str(token.attrGet("href") or "")
+        if not policy.url_allowed(url):
+            self._refuse(policy.url_message(url), self._inline_line(token))
+            self.render_children(token)
+            return
+        super().render_link(token)
+
+    def render_image(self, token: SyntaxTreeNode) -> None:
+        policy = policy_of(self.sphinx_env)
+        url = str(token.attrGet("src") or "")
+        if not policy.url_allowed(url):
+            self._refuse(policy.url_message(url), self._inline_line(token))
+            return
+        super().render_image(token)
+
     def render_myst_role(self, token: SyntaxTreeNode) -> None:
         policy = policy_of(self.sphinx_env)
         name = str(token.meta["name"])
@@ -224,6 +260,9 @@ class SafeMystParser(MystParser):
 
             config = merge_file_level(config, {"myst": safe}, warning)
         parser = create_md_parser(config, SafeRenderer)
+        # markdown-it turns a link it distrusts into plain text without a word; let every link
+        # through to the renderer, which refuses it at its line with the link policy.
+        parser.validateLink = lambda url: True  # type: ignore[method-assign]
         parser.options["document"] = document
         try:
             parser.render(inputstring)

@@ -24,6 +24,7 @@ from ..data.reviews import (
     review_of,
     review_settings,
 )
+from ..data.settings import Limits
 from .shared import LscbWarning, project_root, warn
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ FEED = "pages.json"
 
 
 @lru_cache(maxsize=1024)
-def _front_matter(path: str, mtime: float) -> FrontMatter:
+def _front_matter(path: str, mtime: float, limits: Limits) -> FrontMatter:
     del mtime  # part of the cache key only: an edited page is read again
-    front, _problems = read_front_matter(Path(path))
+    front, _problems = read_front_matter(Path(path), limits)
     return front
 
 
@@ -48,7 +49,7 @@ def front_matter(env: BuildEnvironment, docname: str) -> FrontMatter:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return _front_matter(str(path), mtime)
+    return _front_matter(str(path), mtime, settings(env).limits)
 
 
 def settings(env: BuildEnvironment) -> ReviewSettings:
@@ -71,9 +72,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     path = Path(env.doc2path(docname))
-    front, problems = read_front_matter(path)
+    review_config = settings(env)
+    front, problems = read_front_matter(path, review_config.limits)
     if not problems:
-        _review, problems = review_of(front, docname, required=settings(env).required)
+        _review, problems = review_of(front, docname, required=review_config.required)
     for problem in problems:
         where = f"{problem.where}: " if problem.where else ""
         warn(f"{where}{problem.message}", LscbWarning.REVIEW, (docname, problem.line or None))

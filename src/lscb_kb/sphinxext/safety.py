@@ -95,7 +95,7 @@ def check_config(app: Sphinx, config: Config) -> None:
             f"conf/conf.py switches on the MyST extension '{name}', which {policy.file} does "
             f"not allow (allowed: {', '.join(sorted(policy.myst_extensions))}); it is left off",
             LscbWarning.SAFETY,
-            None,
+            _conf_line(app, "myst_enable_extensions"),
         )
     if refused:
         config.myst_enable_extensions = [name for name in enabled if name not in refused]
@@ -106,9 +106,39 @@ def check_config(app: Sphinx, config: Config) -> None:
             "conf/conf.py reads pages other than Markdown (source_suffix); only MyST Markdown "
             "pages are held to the allowlist",
             LscbWarning.SAFETY,
-            None,
+            _conf_line(app, "source_suffix"),
         )
         config.source_suffix = {s: k for s, k in suffixes.items() if k == "markdown"}
+
+
+def _conf_line(app: Sphinx, name: str) -> str | None:
+    """Where ``conf/conf.py`` sets *name*: ``conf/conf.py:LINE``, for a located warning."""
+    path = Path(app.confdir) / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith(name):
+            return f"{path}:{number}"
+    return str(path)
+
+
+def check_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: a page that is not UTF-8 text is reported, and not read."""
+    for docname in list(docnames):
+        try:
+            Path(env.doc2path(docname)).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            warn(
+                f"is not UTF-8 text ({err.reason} at byte {err.start}); save the page as UTF-8",
+                LscbWarning.SAFETY,
+                (docname, 1),
+            )
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+        except OSError:
+            continue
 
 
 def load_policy_for_build(app: Sphinx) -> None:
@@ -175,6 +205,18 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(image.parent, nodes.reference) and len(image.parent.children) == 1:
                 removed = image.parent  # an image that links to itself goes with its link
             removed.parent.remove(removed)
+    for toctree in doctree.findall(addnodes.toctree):
+        kept = []
+        for title, ref in toctree.get("entries", []):
+            if (
+                ref
+                and ("://" in ref or ":" in ref.split("/", 1)[0])
+                and not policy.url_allowed(ref)
+            ):
+                warn(policy.url_message(ref), LscbWarning.SAFETY, _entry_line(env, toctree, ref))
+                continue
+            kept.append((title, ref))
+        toctree["entries"] = kept
     for download in list(doctree.findall(addnodes.download_reference)):
         target = str(download.get("reftarget", ""))
         if "://" in target:
@@ -187,6 +229,20 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
                 _location(download, docname),
             )
             download.replace_self(nodes.inline(download.astext(), download.astext()))
+
+
+def _entry_line(env: BuildEnvironment, toctree: nodes.Element, ref: str) -> Any:
+    """The line of the page where a contents entry naming *ref* is written."""
+    docname = env.docname
+    first = toctree.line or 1
+    try:
+        lines = Path(env.doc2path(docname)).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return (docname, first)
+    for number in range(first, len(lines) + 1):
+        if ref in lines[number - 1]:
+            return (docname, number)
+    return (docname, first)
 
 
 def check_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -303,6 +359,7 @@ def setup_safety(app: Sphinx) -> None:
     setup_parser(app)
     app.connect("config-inited", check_config, priority=900)
     app.connect("builder-inited", load_policy_for_build)
+    app.connect("env-before-read-docs", check_encoding)
     app.connect("source-read", check_source, priority=100)
     app.connect("include-read", check_include)
     app.connect("doctree-read", check_files, priority=100)

@@ -32,6 +32,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..data import load_settings
 from ..data.models import GlossaryDataset
+from ..data.problems import LscbError
+from ..data.settings import Settings
 from ..data.topics import Topics
 from .html import record_title, search_terms
 from .reviews import front_matter
@@ -196,7 +198,10 @@ def _topics(path: str, mtime: float) -> Topics:
 def page_filters(env: BuildEnvironment, docname: str) -> list[tuple[str, str]]:
     """The page's Pagefind filters: topic labels, reporting year and agencies."""
     values = front_matter(env, docname).values
-    settings = load_settings(project_root(env))
+    try:
+        settings = load_settings(project_root(env))
+    except LscbError:
+        settings = Settings(root=project_root(env))  # reported once, on builder-inited
     try:
         mtime = settings.topics_path.stat().st_mtime
     except OSError:
