@@ -22,10 +22,12 @@ Run ``python benchmarks/synthetic.py --boards 2 --years 1 DEST`` to write one.
 from __future__ import annotations
 
 import argparse
+import json
 import posixpath
 import re
 import shutil
 import sys
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -320,6 +322,36 @@ def _front_matter(text: str) -> str:
     return match.group(0) + "\n" if match else ""
 
 
+def _copy_exceptions(
+    source: Path, dest: Path, shipped_year: str, labels: list[str], boards: int
+) -> None:
+    """Give every copy of a data file the approvals of ``conf/disclosure-exceptions.toml`` that
+    its original has, so that a copy published in full is approved as the original is."""
+    path = source / "conf" / "disclosure-exceptions.toml"
+    if not path.is_file():
+        return
+    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("exception", [])
+    lines: list[str] = []
+    for entry in entries:
+        file = str(entry.get("file", ""))
+        folder, _, name = file.rpartition("/")
+        if folder != f"data/{shipped_year}":
+            continue
+        for label in labels:
+            for b in range(boards):
+                copy = f"data/{label}/{board_prefix(b)}{name}"
+                if copy == file:
+                    continue
+                lines.append("\n[[exception]]")
+                lines.append(f"file = {json.dumps(copy)}")
+                for key in ("switch", "reason", "decided"):
+                    if key in entry:
+                        lines.append(f"{key} = {json.dumps(str(entry[key]))}")
+    if lines:
+        with (dest / "conf" / "disclosure-exceptions.toml").open("a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+
+
 def _doc(path: Path, docs: Path) -> str:
     return path.relative_to(docs).with_suffix("").as_posix()
 
@@ -361,6 +393,7 @@ def generate(boards: int, years: int, dest: Path, source: Path = ROOT) -> Shape:
                 text = _rebrand(text, prefix, ids, keep_conf_rules)  # type: ignore[arg-type]
                 (folder / f"{prefix}{path.name}").write_text(text, encoding="utf-8")
                 data_files += 1
+    _copy_exceptions(source, dest, shipped_year, labels, boards)
 
     # Pages.
     docs = source / "docs"

@@ -313,7 +313,7 @@ CASES: dict[str, Case] = {
         None,
         "\n```{raw} html\n<script>alert(1)</script>\n```\n",
         AUDITS_PAGE + ":6:1",
-        "the 'raw' directive is not allowed",
+        "the directive 'raw' is not allowed",
     ),
     "javascript-link": Case(
         "injection",
@@ -337,7 +337,7 @@ CASES: dict[str, Case] = {
         None,
         "\n```{include} ../conf/conf.py\n```\n",
         AUDITS_PAGE + ":6:1",
-        "'include' may only insert files from docs/ and data/",
+        "'include' may only use files from docs/ and data/",
     ),
     "literalinclude-outside": Case(
         "injection",
@@ -345,7 +345,7 @@ CASES: dict[str, Case] = {
         None,
         "\n```{literalinclude} /../conf/lscb.toml\n```\n",
         AUDITS_PAGE + ":6:1",
-        "'literalinclude' may only insert files from docs/ and data/",
+        "'literalinclude' may only use files from docs/ and data/",
     ),
     "front-matter-enables-html": Case(
         "injection",

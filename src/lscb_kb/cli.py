@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .data import Catalogue, LscbError, Problem, find_root
 from .data.pages import check_pages
-from .data.personal import scan_project
+from .data.personal import scan_project_with_allowed
 from .data.rules import Outcome, check_figures, evaluate
 from .data.safety import scan_bibliography, scan_pages
 
@@ -48,7 +48,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = [*catalogue.problems, *check_pages(catalogue, root / "docs")]
     problems.extend(scan_pages(root, catalogue.settings.data_dir))  # content safety
     problems.extend(_bibliography_problems(root, catalogue.settings.bibliography))
-    problems.extend(scan_project(root))  # personal data in data/ and docs/
+    personal, allowed = scan_project_with_allowed(root)  # personal data in data/ and docs/
+    problems.extend(personal)
+    if args.format == "text":
+        for finding in allowed:  # what conf/personal-data.toml allows, and why
+            print(finding)
     problems.extend(_review_problems(root))  # each page's owner and review dates
     known: list[Outcome] = []
     if not catalogue.problems:

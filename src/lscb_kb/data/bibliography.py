@@ -8,14 +8,38 @@ from pathlib import Path
 from pybtex.database import parse_string
 from pybtex.scanner import PybtexSyntaxError
 
+from .hygiene import hidden_character_problems
 from .problems import LscbError, Problem, display_path
+from .settings import Limits
+from .yamlload import size_problem
 
 _ENTRY = re.compile(r"^\s*@(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 
 
-def read_keys(path: Path) -> dict[str, int]:
-    """Map each citation key in a BibTeX file to its line; :class:`LscbError` if unreadable."""
+def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
+    """Map each citation key in a BibTeX file to its line; :class:`LscbError` if unreadable.
+
+    A file bigger than the limit on a data file is refused before it is read, and one that
+    holds a bidirectional control or an invisible character is refused at its line.
+    """
     shown = display_path(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise LscbError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    0,
+                    "",
+                    "is a link to a file outside its folder, which is never read; put the "
+                    "bibliography itself here instead",
+                    "layout",
+                )
+            ]
+        )
+    too_big = size_problem(path, shown, limits or Limits())
+    if too_big is not None:
+        raise LscbError([too_big])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -35,6 +59,9 @@ def read_keys(path: Path) -> dict[str, int]:
         raise LscbError(
             [Problem(shown, 1, 0, "", "is not UTF-8 text; save it as UTF-8", "syntax")]
         ) from None
+    hidden = hidden_character_problems(text.removeprefix("\ufeff"), shown)
+    if hidden:
+        raise LscbError(hidden)
     try:
         parse_string(text, "bibtex")
     except PybtexSyntaxError as err:

@@ -10,7 +10,6 @@ The year defaults to the page's year, or else the current year in ``conf/lscb.to
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 from .bibliography import read_keys
 from .disclosure import check_declaration
+from .exceptions import Exceptions, project_path
+from .hygiene import identifier_problem, suggest, year_folder_problem
 from .models import (
     Cell,
     Dataset,
@@ -27,11 +28,13 @@ from .models import (
     Table,
     TablesDataset,
 )
-from .problems import LscbError, PathPart, Problem
+from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings, load_settings
 from .units import UnitSpec, format_value
 from .validate import column_spec, row_spec, validate_document
 from .yamlload import Located, load_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class AddressError(LookupError):
@@ -103,25 +106,36 @@ class Catalogue:
         cat = cls(settings=settings)
         cat.problems.extend(settings.problems)
         try:
-            cat.bib_keys = read_keys(settings.bibliography_path)
+            cat.bib_keys = read_keys(settings.bibliography_path, settings.limits)
         except LscbError as err:
             cat.problems.extend(err.problems)
-        data = settings.data_path
-        cat.files = sorted(p for p in data.rglob("*") if p.suffix in (".yaml", ".yml"))
+        exceptions = Exceptions.load(settings.root)
+        cat.problems.extend(exceptions.problems)
+        files, layout = _layout(settings)
+        cat.problems.extend(layout)
+        cat.files = files
+        readable: set[str] = set()
         for path in cat.files:
-            cat._load_file(path)
+            cat._load_file(path, exceptions, readable)
+        cat.problems.extend(exceptions.stale(readable))
         cat.problems.sort()
         return cat
 
-    def _load_file(self, path: Path) -> None:
+    def _load_file(self, path: Path, exceptions: Exceptions, readable: set[str]) -> None:
         rel = path.relative_to(self.settings.data_path)
         year = rel.parts[0] if len(rel.parts) > 1 else None
         try:
-            located = load_yaml(path)
+            located = load_yaml(path, self.settings.limits)
         except LscbError as err:
             self.problems.extend(err.problems)
             self.invalid.add((year, path.stem))
             return
+        project_file = project_path(path, self.settings.root)
+        readable.add(project_file)
+        # A switch that lowers disclosure control counts only with a maintainer's approval.
+        unapproved = list(
+            exceptions.check(project_file, located.value, located.key_position, located.file)
+        )
         dataset, problems = validate_document(located)
         ident = (
             dataset.id
@@ -131,9 +145,11 @@ class Catalogue:
             )
         )
         self.problems.extend(problems)
-        if dataset is None or problems:
+        self.problems.extend(unapproved)
+        if dataset is None or problems or unapproved:
             self.invalid.add((year, ident))
             if dataset is None:
+                self.invalid.add((year, path.stem))  # the id itself may be what is wrong
                 return
         if (year, ident) in self.entries:
             other = self.entries[(year, ident)]
@@ -149,7 +165,7 @@ class Catalogue:
         entry = Entry(path=path, year=year, dataset=dataset, located=located)
         self.problems.extend(self._check_sources(entry))
         self.problems.extend(check_declaration(located, dataset, self.settings.child_topics))
-        if not problems:
+        if not problems and not unapproved:
             self.entries[(year, ident)] = entry
 
     def _check_sources(self, entry: Entry) -> Iterator[Problem]:
@@ -157,9 +173,9 @@ class Catalogue:
             return
         for path, key in _sources(entry.dataset):
             if key not in self.bib_keys:
-                near = difflib.get_close_matches(key, list(self.bib_keys), n=1)
+                near = suggest(key, self.bib_keys)
                 hint = (
-                    f"; did you mean '{near[0]}'?"
+                    f"; did you mean '{near}'?"
                     if near
                     else ("; add it to the bibliography or use one of its keys")
                 )
@@ -189,10 +205,12 @@ class Catalogue:
             raise InvalidDataError(
                 f"the data file '{ident}' has errors (listed above); fix them first"
             )
-        known = sorted({i for (y, i) in self.entries if y in (year, None)})
-        near = difflib.get_close_matches(ident, known, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(known)}"
-        raise AddressError(f"no data file with id '{ident}' for {year or 'any year'}{hint}")
+        known = sorted({i for (y, i) in self.entries if y in (year, None) and i.isascii()})
+        near = suggest(ident, known)
+        hint = f"; did you mean '{near}'?" if near else f"; known: {', '.join(known)}"
+        raise AddressError(
+            f"no data file with id '{ident}' for {year or 'any year'}{_foreign(ident)}{hint}"
+        )
 
     def table(self, ref: str, year: str | None = None) -> tuple[Entry, str, Table]:
         """The table named ``[year:]dataset.table`` (or ``dataset`` if it has only one table)."""
@@ -353,12 +371,92 @@ def _split_year(ref: str, year: str | None) -> tuple[str | None, str]:
     return year, ref
 
 
+def _foreign(name: str) -> str:
+    """Which character of *name* is from outside ASCII, if one is (a look-alike letter)."""
+    if name.isascii():
+        return ""
+    return f"; {identifier_problem(name)}"
+
+
 def _near(name: str, options: Any) -> str:
-    options = list(options)
-    near = difflib.get_close_matches(name, options, n=1)
+    """The hint after an unknown name: the nearest known name, never one outside ASCII."""
+    options = [option for option in options if str(option).isascii()]
+    near = suggest(name, options)
     if near:
-        return f"; did you mean '{near[0]}'?"
-    return f"; choose one of: {', '.join(options)}"
+        return f"{_foreign(name)}; did you mean '{near}'?"
+    return f"{_foreign(name)}; choose one of: {', '.join(options)}"
+
+
+def _layout(settings: Settings) -> tuple[list[Path], list[Problem]]:
+    """The data files to load, and a problem for anything else found at the top of ``data/``.
+
+    Every folder is a reporting year, named ``YYYY-YY`` (the files of any other folder are not
+    loaded); the files at the top are the ones that span years (``*.yaml``, such as the
+    glossary) and the bibliography.
+    """
+    data = settings.data_path
+    if not data.is_dir():
+        return [], []
+    files: list[Path] = []
+    problems: list[Problem] = []
+    bibliography = settings.bibliography_path.resolve()
+    inside = data.resolve()
+
+    def add(path: Path) -> None:
+        """A data file is read only from inside the data folder, never through a link out."""
+        if path.resolve().is_relative_to(inside):
+            files.append(path)
+            return
+        problems.append(
+            Problem(
+                f"{display_path(path.parent)}/{path.name}",  # the link, not what it points to
+                1,
+                0,
+                "",
+                f"is a link to a file outside {settings.data_dir}/, which is never read: the "
+                f"data files are read only from inside {settings.data_dir}/; put the file itself "
+                "here instead",
+                "layout",
+            )
+        )
+
+    for child in sorted(data.iterdir()):
+        shown = display_path(child)
+        if child.is_dir():
+            why = year_folder_problem(child.name)
+            if why is None:
+                for path in sorted(child.rglob("*")):
+                    if path.suffix in YAML_SUFFIXES:
+                        add(path)
+                continue
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    0,
+                    "",
+                    f"{why}; every folder of {settings.data_dir}/ is a reporting year, so "
+                    "rename it, or move its files into a year's folder",
+                    "layout",
+                )
+            )
+        elif child.suffix in YAML_SUFFIXES:
+            add(child)
+        elif child.resolve() != bibliography:
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    0,
+                    "",
+                    f"'{child.name}' is not a file the top of {settings.data_dir}/ may hold: "
+                    "only the files that span years (such as glossary.yaml), the "
+                    f"bibliography ({Path(settings.bibliography).name}) and the years' "
+                    "folders (such as 2009-10/); move it or delete it",
+                    "layout",
+                )
+            )
+    return sorted(files), problems
 
 
 def _sources(dataset: Dataset) -> Iterator[tuple[tuple[PathPart, ...], str]]:

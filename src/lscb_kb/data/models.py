@@ -20,11 +20,14 @@ from pydantic import (
     model_validator,
 )
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-"""A stable key used in figure addresses: lower-case letters, digits and hyphens."""
+from .hygiene import KEY_PATTERN, RECORD_ID_PATTERN
 
-RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
-"""A register record's stable id, such as ``QA-0910-07``."""
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+"""A stable key used in figure addresses: lower-case ASCII letters and digits, in groups joined
+by single hyphens (the one identifier shape of :mod:`lscb_kb.data.hygiene`, in lower case)."""
+
+RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN)]
+"""A register record's stable id, such as ``QA-0910-07`` (the identifier shape, in capitals)."""
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 Prose = Text | list[Text]

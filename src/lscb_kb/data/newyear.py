@@ -22,6 +22,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .hygiene import is_year_folder, year_folder_problem
 from .problems import LscbError, Problem
 from .settings import Settings
 
@@ -121,19 +122,11 @@ def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | N
 def start_year(settings: Settings, new: str, old: str | None = None) -> list[Path]:
     """Write ``data/<new>/`` from ``data/<old>/`` and the new year's page. Returns the files."""
     problems = []
-    if not YEAR.match(new):
-        problems.append(
-            Problem(
-                "conf/lscb.toml",
-                1,
-                0,
-                "",
-                f"'{new}' is not a reporting year like 2010-11",
-                "config",
-            )
-        )
+    why = year_folder_problem(new)
+    if why is not None:
+        problems.append(Problem("conf/lscb.toml", 1, 0, "", why, "config"))
     data = settings.data_path
-    years = sorted(p.name for p in data.iterdir() if p.is_dir() and YEAR.match(p.name))
+    years = sorted(p.name for p in data.iterdir() if p.is_dir() and is_year_folder(p.name))
     old = old or (years[-1] if years else None)
     if old is None or not (data / old).is_dir():
         problems.append(

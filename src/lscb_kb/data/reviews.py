@@ -20,13 +20,13 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from .problems import LscbError, Problem, display_path
-from .settings import SETTINGS_FILE
-from .yamlload import parse_yaml
+from .settings import SETTINGS_FILE, Limits, read_limits
+from .yamlload import parse_yaml, size_problem
 
 OWNER, REVIEWED, DUE = "owner", "reviewed", "review-due"
 FIELDS = (OWNER, REVIEWED, DUE)
@@ -51,6 +51,8 @@ class ReviewSettings:
     """Every page must name its owner, last review and next review."""
     due_within_days: int = 30
     """A page whose review falls within this many days counts as due."""
+    limits: Limits = field(default_factory=Limits)
+    """The limits on reading a file (``[limits]``), which the front matter is read under."""
 
 
 def review_settings(root: Path) -> ReviewSettings:
@@ -60,13 +62,15 @@ def review_settings(root: Path) -> ReviewSettings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ReviewSettings()  # load_settings reports an unreadable file
+    limits, _problems = read_limits(path, raw.get("limits", {}))  # load_settings reports them
     table = raw.get("reviews", {})
     if not isinstance(table, dict):
-        return ReviewSettings()
+        return ReviewSettings(limits=limits)
     within = table.get("due_within_days", ReviewSettings.due_within_days)
     return ReviewSettings(
         required=bool(table.get("required", False)),
         due_within_days=within if isinstance(within, int) and within >= 0 else 30,
+        limits=limits,
     )
 
 
@@ -83,9 +87,19 @@ class FrontMatter:
     """The page's first level-1 heading, if it has one."""
 
 
-def read_front_matter(path: Path) -> tuple[FrontMatter, list[Problem]]:
-    """Read a page's front matter (the YAML between ``---`` lines at its top)."""
+def read_front_matter(
+    path: Path, limits: Limits | None = None
+) -> tuple[FrontMatter, list[Problem]]:
+    """Read a page's front matter (the YAML between ``---`` lines at its top).
+
+    The front matter is read by the data files' loader, under the same *limits*; a page
+    bigger than the limit on a file is not read at all.
+    """
     shown = display_path(path)
+    limits = limits or Limits()
+    too_big = size_problem(path, shown, limits)
+    if too_big is not None:
+        return FrontMatter(shown), [replace(too_big, rule="review")]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -102,20 +116,19 @@ def read_front_matter(path: Path) -> tuple[FrontMatter, list[Problem]]:
             )
         ]
     try:
-        located = parse_yaml("\n".join(lines[1:end]), shown, first_line=2)
+        located = parse_yaml("\n".join(lines[1:end]), shown, first_line=2, limits=limits)
     except LscbError as err:
-        first = err.problems[0]
-        message = first.message.removeprefix("not valid YAML: ")
-        return FrontMatter(shown, present=True, title=title), [
-            Problem(
-                shown,
-                first.line,
-                first.column,
-                "",
-                f"front matter is not valid YAML: {message}",
-                "review",
+        problems = []
+        for found in err.problems:
+            if found.rule == "syntax":
+                message = found.message.removeprefix("not valid YAML: ")
+                message = f"front matter is not valid YAML: {message}"
+            else:  # a limit, or a date that does not exist
+                message = f"in the front matter, {found.message}"
+            problems.append(
+                Problem(shown, found.line, found.column, found.where, message, "review")
             )
-        ]
+        return FrontMatter(shown, present=True, title=title), problems
     data = located.value
     if data is None:
         data = {}
@@ -276,12 +289,14 @@ def page_name(docs: Path, path: Path) -> str:
     return path.relative_to(docs).with_suffix("").as_posix()
 
 
-def read_reviews(docs: Path, *, required: bool = True) -> tuple[list[PageReview], list[Problem]]:
+def read_reviews(
+    docs: Path, *, required: bool = True, limits: Limits | None = None
+) -> tuple[list[PageReview], list[Problem]]:
     """The review fields of every page under *docs*, and every problem found reading them."""
     reviews: list[PageReview] = []
     problems: list[Problem] = []
     for path in sorted(docs.rglob("*.md")):
-        front, found = read_front_matter(path)
+        front, found = read_front_matter(path, limits)
         problems.extend(found)
         if found:
             continue

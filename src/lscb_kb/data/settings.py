@@ -23,6 +23,35 @@ CHILD_TOPICS = (
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How big a file the loader reads: past these, a file is refused with a located problem.
+
+    Each is far above what the shipped data needs (its largest file, ``data/glossary.yaml``,
+    is about 20 KB with 651 values, nested 5 levels, its longest text 440 characters), and low
+    enough that a file made to exhaust the build is refused before it costs time or memory.
+    Set in ``[limits]`` of ``conf/lscb.toml``.
+    """
+
+    max_file_bytes: int = 1_048_576
+    """The size of one data file, or of one page read for its front matter (1 MiB)."""
+    max_depth: int = 20
+    """How deep mappings and lists may be nested in one file."""
+    max_string_chars: int = 20_000
+    """The length of one text value (or key)."""
+    max_values: int = 100_000
+    """The number of values in one file, counting each use of an alias (``*name``) again."""
+
+    def describe(self, name: str) -> str:
+        """How a problem names a limit: ``[limits] max_depth in conf/lscb.toml``."""
+        return f"[limits] {name} in {SETTINGS_FILE.as_posix()}"
+
+
+LIMIT_NAMES = ("max_file_bytes", "max_depth", "max_string_chars", "max_values")
+MAX_DEPTH_CEILING = 100
+"""The most ``max_depth`` may be set to."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where things are and what the board is called."""
 
@@ -44,6 +73,7 @@ class Settings:
     branch: str = "main"
     content_security_policy: str = ""
     topics_file: str = "conf/topics.yaml"
+    limits: Limits = Limits()
 
     @property
     def topics_path(self) -> Path:
@@ -86,6 +116,7 @@ def load_settings(root: Path) -> Settings:
             [Problem(display_path(path), line, 0, "", f"not valid TOML: {text}", "config")]
         ) from None
     disclosure, problems = _disclosure(path, raw.get("disclosure", {}))
+    limits, limit_problems = read_limits(path, raw.get("limits", {}))
     board = raw.get("board", {})
     years = raw.get("years", {})
     paths = raw.get("paths", {})
@@ -105,7 +136,8 @@ def load_settings(root: Path) -> Settings:
             publication.get("content_security_policy", Settings.content_security_policy)
         ),
         topics_file=str(paths.get("topics", Settings.topics_file)),
-        problems=problems,
+        problems=(*problems, *limit_problems),
+        limits=limits,
         **disclosure,
     )
 
@@ -148,6 +180,57 @@ def _disclosure(path: Path, table: object) -> tuple[dict[str, Any], tuple[Proble
     else:
         out["child_topics"] = tuple(topics)
     return out, tuple(problems)
+
+
+def read_limits(path: Path, table: object) -> tuple[Limits, tuple[Problem, ...]]:
+    """The ``[limits]`` table; a wrong value is a problem, and the default is used meanwhile."""
+    shown = display_path(path)
+    if not isinstance(table, dict):
+        line = _line_of(path, "", section="limits")
+        return Limits(), (
+            Problem(shown, line, 0, "limits", "must be a table such as 'max_depth = 20'", "config"),
+        )
+    problems: list[Problem] = []
+    values: dict[str, int] = {}
+    for key, value in table.items():
+        line = _line_of(path, key, section="limits")
+        if key not in LIMIT_NAMES:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    f"limits.{key}",
+                    f"is not a limit; the limits are {', '.join(LIMIT_NAMES)}",
+                    "config",
+                )
+            )
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    f"limits.{key}",
+                    f"must be a whole number of at least 1, got {value!r}",
+                    "config",
+                )
+            )
+        elif key == "max_depth" and value > MAX_DEPTH_CEILING:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    f"limits.{key}",
+                    f"must be at most {MAX_DEPTH_CEILING} (the values are built level by "
+                    f"level), got {value}",
+                    "config",
+                )
+            )
+        else:
+            values[key] = value
+    return Limits(**values), tuple(problems)
 
 
 def _line_of(path: Path, key: str, section: str) -> int:

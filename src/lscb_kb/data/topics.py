@@ -6,7 +6,6 @@ list is a problem at the line that names it, with the nearest known key as a hin
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .hygiene import suggest
 from .models import Key, RegisterDataset, Text
 from .problems import LscbError, PathPart, Problem, display_path
 from .validate import validate_document
@@ -86,8 +86,8 @@ class Topics:
             return None
         if self.missing:
             return f"'{key}' names a topic, but there is no list of topics: create {self.file}"
-        near = difflib.get_close_matches(key, list(self.topics), n=1)
-        hint = f"did you mean '{near[0]}'?" if near else f"add it to {self.file} first"
+        near = suggest(key, self.topics)
+        hint = f"did you mean '{near}'?" if near else f"add it to {self.file} first"
         return f"'{key}' is not a topic in {self.file}; {hint}"
 
     def label(self, key: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .hygiene import KEY_PATTERN, identifier_problem
 from .models import (
     MODELS,
     RESERVED_ROW_KEYS,
@@ -19,6 +21,8 @@ from .models import (
 from .problems import PathPart, Problem
 from .units import UnitSpec, check_value
 from .yamlload import Located
+
+_KEY = re.compile(KEY_PATTERN)
 
 
 def _got(value: Any) -> str:
@@ -43,6 +47,9 @@ def _message(err: dict[str, Any], model: type[BaseModel] | None) -> str:
         return f"must be one of {ctx.get('expected', '')}, got {_got(value)}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
+        shape = identifier_problem(value) if isinstance(value, str) else None
+        if shape is not None:
+            return shape
         if "A-Z" in pattern:
             return (
                 f"must be an id in capitals and digits joined by hyphens, "
@@ -128,6 +135,8 @@ def validate_document(
         for item in err.errors(include_url=False):
             path = _loc(item["loc"])
             at_key = item["type"] == "extra_forbidden"
+            if path[-1:] == ("[key]",):  # a mapping's key itself, such as a table's name
+                path, at_key = path[:-1], True
             problem = located.problem(path, _message(dict(item), model), at_key=at_key)
             if problem not in seen:
                 seen.add(problem)
@@ -190,11 +199,9 @@ def _check_table(located: Located, base: tuple[PathPart, ...], table: Table) -> 
                 yield located.problem(
                     path, "needs a 'key' that names the row in addresses, such as 'key: employees'"
                 )
-        elif (
-            not isinstance(key, str)
-            or not key
-            or not all(ch.islower() or ch.isdigit() or ch == "-" for ch in key)
-        ):
+        elif isinstance(key, str) and identifier_problem(key) is not None:
+            yield located.problem((*path, "key"), str(identifier_problem(key)))
+        elif not isinstance(key, str) or not _KEY.match(key):
             yield located.problem(
                 (*path, "key"),
                 "must be lower-case letters, digits and "

@@ -1,16 +1,25 @@
 """Read YAML so that every value keeps its line and column, and duplicate keys are an error.
 
-PyYAML's composer (libyaml's C parser where it is installed, as it is in PyYAML's wheels)
-gives every node the line and column it starts at. We build plain Python values from the nodes
-ourselves, by YAML 1.2's core schema (so ``yes`` and ``no`` stay words, as a person reading the
-file would expect), with numbers that have a fraction as :class:`~decimal.Decimal`, so ``6`` and
-``5.9`` keep the precision the report printed them with, and a map from each value's path to its
-1-based line and column. Building from the nodes is about forty times faster than a round-trip
-loader, which matters because every build and every check reads every data file.
+PyYAML's parser (libyaml's C parser where it is installed, as it is in PyYAML's wheels) gives
+every event the line and column it starts at. We compose the nodes from the events and build
+plain Python values from the nodes ourselves, by YAML 1.2's core schema (so ``yes`` and ``no``
+stay words, as a person reading the file would expect), with numbers that have a fraction as
+:class:`~decimal.Decimal`, so ``6`` and ``5.9`` keep the precision the report printed them
+with, and a map from each value's path to its 1-based line and column. Building from the nodes
+is about forty times faster than a round-trip loader, which matters because every build and
+every check reads every data file.
+
+A file is refused, with a problem at the line where it happens, when it breaks one of the
+:class:`~lscb_kb.data.settings.Limits`: its size (judged before it is read), how deep it
+nests (judged as it is composed, without recursion, so no depth runs out of Python's stack),
+the length of one text and the number of values (counting each use of an alias again). A date
+that does not exist (``2010-02-30``) is a problem too, not an error of Python's.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,9 +29,22 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.error import MarkedYAMLError, YAMLError
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
-from .problems import PathPart, Problem, display_path
+from .hygiene import describe, hidden_character_problems, line_and_column
+from .problems import PathPart, Problem, display_path, format_path
+from .settings import Limits
 
 Position = tuple[int, int]
 
@@ -90,7 +112,7 @@ def _resolve(loader: Any, kind: type, value: Any, implicit: Any) -> str:
 
 
 class _Loader(_FastLoader):  # type: ignore[misc]
-    """Composes with libyaml's C parser where PyYAML has it."""
+    """Parses with libyaml's C parser where PyYAML has it; :func:`_compose` builds the nodes."""
 
     resolve = _resolve
 
@@ -117,7 +139,224 @@ def _number(text: str) -> Any:
     return number if number.is_finite() else text
 
 
-def _scalar(node: ScalarNode) -> Any:
+class _Duplicate(Exception):
+    def __init__(self, key: str, node: Node) -> None:
+        super().__init__(key)
+        self.key = key
+        self.node = node
+
+
+class _Refused(Exception):
+    """A file refused while it is composed: past a limit, or not valid YAML, at a line."""
+
+    def __init__(self, line: int, column: int, message: str, rule: str = "limit") -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+        self.rule = rule
+
+
+class _AliasLoop(Exception):
+    pass
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _at(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _mark_at(mark: Any) -> Position:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _depth_message(limits: Limits, aliases: bool = False) -> str:
+    through = ", counting what its aliases (*name) stand for" if aliases else ""
+    return (
+        f"the file is nested more than {limits.max_depth} levels deep{through} "
+        f"(the limit, {limits.describe('max_depth')}); the data files need at most a few "
+        "levels: write the values out flatter"
+    )
+
+
+# -- composing: the parser's events into nodes, without recursion ------------------------------
+
+
+def _compose(loader: Any, limits: Limits) -> Node | None:
+    """The one document of the stream as nodes, checking the limits as each event arrives.
+
+    The parser (libyaml's, or PyYAML's own) reads the text a piece at a time; the nodes are
+    built here with a stack of open mappings and lists instead of PyYAML's recursive composer,
+    so a file nested thousands of levels deep is refused at the line where it passes
+    ``max_depth`` rather than running out of Python's stack.
+    """
+    get_event = loader.get_event
+    get_event()  # the start of the stream
+    if loader.check_event(StreamEndEvent):
+        get_event()
+        return None
+    get_event()  # the start of the document
+    anchors: dict[str, Node] = {}
+    # The open collections; for a mapping, the key that waits for its value (or None).
+    stack: list[tuple[Node, bool, list[Any]]] = []
+    root: Node | None = None
+    values = 0
+    max_values, max_depth, max_chars = limits.max_values, limits.max_depth, limits.max_string_chars
+
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()[0].end_mark = event.end_mark
+            continue
+        if kind is DocumentEndEvent:
+            break
+        values += 1
+        if values > max_values:
+            line, column = _mark_at(event.start_mark)
+            raise _Refused(
+                line,
+                column,
+                f"the file holds more than {max_values:,} values (the limit, "
+                f"{limits.describe('max_values')}); split it into smaller files",
+            )
+        anchor = event.anchor
+        node: Node
+        if kind is AliasEvent:
+            if anchor not in anchors:
+                line, column = _mark_at(event.start_mark)
+                raise _Refused(
+                    line,
+                    column,
+                    f"not valid YAML: found undefined alias '*{anchor}'; define it "
+                    f"first with '&{anchor}', or write the value out",
+                    "syntax",
+                )
+            node = anchors[anchor]
+            anchor = None
+        else:
+            if anchor is not None and anchor in anchors:
+                line, column = _mark_at(event.start_mark)
+                raise _Refused(
+                    line,
+                    column,
+                    f"not valid YAML: the anchor '&{anchor}' is defined twice; give the second "
+                    "another name",
+                    "syntax",
+                )
+            tag = event.tag
+            if kind is ScalarEvent:
+                if len(event.value) > max_chars:
+                    line, column = _mark_at(event.start_mark)
+                    raise _Refused(
+                        line,
+                        column,
+                        f"this text is {len(event.value):,} characters long, more than "
+                        f"{max_chars:,} (the limit, {limits.describe('max_string_chars')}); "
+                        "shorten it or split it up",
+                    )
+                if tag is None or tag == "!":
+                    tag = loader.resolve(ScalarNode, event.value, event.implicit)
+                node = ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+            else:
+                if len(stack) >= max_depth:
+                    line, column = _mark_at(event.start_mark)
+                    raise _Refused(line, column, _depth_message(limits))
+                if kind is SequenceStartEvent:
+                    if tag is None or tag == "!":
+                        tag = loader.resolve(SequenceNode, None, event.implicit)
+                    node = SequenceNode(
+                        tag, [], event.start_mark, None, flow_style=event.flow_style
+                    )
+                else:
+                    if tag is None or tag == "!":
+                        tag = loader.resolve(MappingNode, None, event.implicit)
+                    node = MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if anchor is not None:
+                anchors[anchor] = node
+        if stack:  # put the node in the collection that holds it
+            parent, is_sequence, pending = stack[-1]
+            if is_sequence:
+                parent.value.append(node)
+            elif pending:
+                parent.value.append((pending.pop(), node))
+            else:
+                pending.append(node)
+        else:
+            root = node
+        if kind is SequenceStartEvent:
+            stack.append((node, True, []))
+        elif kind is MappingStartEvent:
+            stack.append((node, False, []))
+    if not loader.check_event(StreamEndEvent):
+        event = get_event()
+        line, column = _mark_at(event.start_mark)
+        raise _Refused(
+            line,
+            column,
+            "not valid YAML: but found another document (expected a single document in the "
+            "stream); a data file holds one document: remove the second '---'",
+            "syntax",
+        )
+    return root
+
+
+def _compose_text(text: str, limits: Limits) -> Node | None:
+    loader = _Loader(text)
+    try:
+        return _compose(loader, limits)
+    finally:
+        loader.dispose()
+
+
+# -- building plain values -----------------------------------------------------------------
+
+
+_DATE_PARTS = (("hour", 23), ("minute", 59), ("second", 59))
+
+
+def _impossible_date(text: str, err: Exception) -> str:
+    """Why *text*, written as a date, is not one: ``February 2010 has 28 days``."""
+    match = _TIMESTAMP.match(text)
+    reason = str(err)
+    if match is not None:
+        year, month, day = (int(match.group(name)) for name in ("year", "month", "day"))
+        if year == 0:
+            reason = "there is no year 0"
+        elif not 1 <= month <= 12:
+            reason = f"there is no month {month} (months run from 01 to 12)"
+        elif not 1 <= day <= calendar.monthrange(year, month)[1]:
+            days = calendar.monthrange(year, month)[1]
+            name = dt.date(year, month, 1).strftime("%B")
+            reason = f"{name} {year} has {days} days" if day else "there is no day 0"
+        else:
+            for part, highest in _DATE_PARTS:
+                given = match.group(part)
+                if given is not None and int(given) > highest:
+                    reason = f"there is no {part} {int(given)} (it runs from 0 to {highest})"
+                    break
+    return (
+        f"'{text}' is not a date: {reason}; write a date that exists, as YYYY-MM-DD, "
+        "or put the text in quotes if it is not meant as a date"
+    )
+
+
+def _timestamp(node: ScalarNode, build: _Build, path: tuple[PathPart, ...]) -> Any:
+    try:
+        return _TIMESTAMPS.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as err:
+        line, column = _at(node)
+        message = _impossible_date(str(node.value), err)
+        build.dates.append(Problem(build.shown, line, column, format_path(path), message, "date"))
+        return str(node.value)
+
+
+def _scalar(node: ScalarNode, build: _Build, path: tuple[PathPart, ...]) -> Any:
     text = str(node.value)
     tag = node.tag
     if tag == PLAIN:
@@ -132,10 +371,13 @@ def _scalar(node: ScalarNode) -> Any:
         if _FLOAT.match(text) or _SPECIAL_FLOAT.match(text):
             return _number(text)
         if _TIMESTAMP.match(text):
-            return _TIMESTAMPS.construct_yaml_timestamp(node)
+            return _timestamp(node, build, path)
         return text
     if tag == "tag:yaml.org,2002:int":
-        return int(text.replace("_", ""), 0)
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
     if tag == "tag:yaml.org,2002:float":
         return _number(text)
     if tag == "tag:yaml.org,2002:bool":
@@ -143,54 +385,59 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == "tag:yaml.org,2002:null":
         return None
     if tag == "tag:yaml.org,2002:timestamp":
-        return _TIMESTAMPS.construct_yaml_timestamp(node)
+        if not _TIMESTAMP.match(text):
+            return text
+        return _timestamp(node, build, path)
     return text
 
 
-class _Duplicate(Exception):
-    def __init__(self, key: str, node: Node) -> None:
-        super().__init__(key)
-        self.key = key
-        self.node = node
+@dataclass
+class _Build:
+    """What building the values needs besides the nodes: the limits, and dates found wrong."""
+
+    located: Located
+    limits: Limits
+    shown: str
+    dates: list[Problem] = field(default_factory=list)
+    open: set[int] = field(default_factory=set)
+    """The collections being built, to find an alias that refers to its own collection."""
 
 
-MAX_NODES = 1_000_000
-"""More values than any data file has: past this, aliases are being used to blow a file up."""
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _at(node: Node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _plain(node: Node, path: tuple[PathPart, ...], out: Located) -> Any:
+def _plain(node: Node, path: tuple[PathPart, ...], build: _Build, depth: int = 0) -> Any:
+    out = build.located
     out.count += 1
-    if out.count > MAX_NODES:
+    if out.count > build.limits.max_values:
         raise _TooBig
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _plain(key_node, (*path, "<key>"), out)
-            key = key if isinstance(key, str) else str(key)
-            if key in result:
-                raise _Duplicate(key, key_node)
-            child = (*path, key)
-            out.keys[child] = _at(key_node)
-            out.values[child] = _at(value_node)
-            result[key] = _plain(value_node, child, out)
-        return result
-    if isinstance(node, SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            out.values[child] = _at(item)
-            items.append(_plain(item, child, out))
-        return items
     if isinstance(node, ScalarNode):
-        return _scalar(node)
+        return _scalar(node, build, path)
+    if id(node) in build.open:
+        raise _AliasLoop
+    if depth >= build.limits.max_depth:
+        line, column = _at(node)
+        raise _Refused(line, column, _depth_message(build.limits, aliases=True))
+    build.open.add(id(node))
+    try:
+        if isinstance(node, MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = _plain(key_node, (*path, "<key>"), build, depth + 1)
+                key = key if isinstance(key, str) else str(key)
+                if key in result:
+                    raise _Duplicate(key, key_node)
+                child = (*path, key)
+                out.keys[child] = _at(key_node)
+                out.values[child] = _at(value_node)
+                result[key] = _plain(value_node, child, build, depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                out.values[child] = _at(item)
+                items.append(_plain(item, child, build, depth + 1))
+            return items
+    finally:
+        build.open.discard(id(node))
     return None
 
 
@@ -219,61 +466,159 @@ def _yaml_message(err: MarkedYAMLError) -> str:
     return f"not valid YAML: {text}"
 
 
-def _syntax_problem(text: str, shown: str, offset: int, err: YAMLError) -> Problem:
+def _too_deep(text: str, err: YAMLError, limits: Limits) -> _Refused | None:
+    """The depth limit, where it was crossed, if libyaml stopped at its own nesting limit.
+
+    libyaml refuses flow collections (``[[[[``) nested a thousand deep before it hands over
+    any event; the text up to that point shows where the knowledge base's own limit was
+    crossed.
+    """
+    mark = getattr(err, "problem_mark", None)
+    if mark is None or "nesting depth" not in str(getattr(err, "problem", "")):
+        return None
     try:
-        yaml.compose(text, Loader=_ExplainingLoader)
+        _compose_text(text[: max(mark.index - 1, 0)], limits)
+    except _Refused as refused:
+        return refused
+    except YAMLError:
+        pass
+    line, column = _mark_at(mark)
+    return _Refused(line, column, _depth_message(limits))
+
+
+_EXPLAINED_LINES = 2
+"""How far past libyaml's error the pure-Python parser reads a big file to explain it."""
+
+
+def _syntax_problem(text: str, shown: str, offset: int, err: YAMLError) -> Problem:
+    """The problem with a file that does not parse, in the words of PyYAML's own parser.
+
+    Its events are read one by one, without composing nodes, so a deeply nested file that
+    does not parse is explained without running out of Python's stack; a big file is read only
+    a little past where libyaml stopped, so that explaining it costs no more than parsing it.
+    """
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None and len(text) > 65_536:
+        end = mark.index
+        for _ in range(_EXPLAINED_LINES):
+            found = text.find("\n", end + 1)
+            end = len(text) if found < 0 else found
+        text = text[:end]
+    try:
+        for _event in yaml.parse(text, Loader=_ExplainingLoader):
+            pass
     except YAMLError as explained:
         err = explained
+    if isinstance(err, ReaderError) and isinstance(err.character, int):
+        line, col = line_and_column(text, err.position)
+        char = describe(chr(err.character))
+        return Problem(
+            shown,
+            line + offset,
+            col,
+            "",
+            f"not valid YAML: the control character {char} can not be in a YAML file; delete it",
+            "syntax",
+        )
     if not isinstance(err, MarkedYAMLError):
         return Problem(shown, offset + 1, 1, "", f"not valid YAML: {err}", "syntax")
     line, col = _mark(err)
     return Problem(shown, line + offset, col, "", _yaml_message(err), "syntax")
 
 
-def parse_yaml(text: str, shown: str, *, first_line: int = 1) -> Located:
-    """Read YAML *text*, written in *shown* from *first_line* on; :class:`LscbError` if bad."""
+def _alias_message(limits: Limits) -> str:
+    return (
+        "the file's anchors and aliases (& and *) refer to themselves or expand to "
+        f"more than {limits.max_values:,} values (the limit, {limits.describe('max_values')}); "
+        "write the values out instead"
+    )
+
+
+def parse_yaml(
+    text: str, shown: str, *, first_line: int = 1, limits: Limits | None = None
+) -> Located:
+    """Read YAML *text*, written in *shown* from *first_line* on; :class:`LscbError` if bad.
+
+    *limits* (by default those of :class:`~lscb_kb.data.settings.Limits`) bound how deep the
+    text may nest, how long one text may be and how many values it may hold.
+    """
     from .problems import LscbError  # noqa: PLC0415
 
+    limits = limits or Limits()
     offset = first_line - 1
+
+    def refused(line: int, column: int, message: str, rule: str = "limit") -> LscbError:
+        return LscbError([Problem(shown, line + offset, column, "", message, rule)])
+
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose_text(text, limits)
     except YAMLError as err:
+        deep = _too_deep(text, err, limits)
+        if deep is not None:
+            raise refused(deep.line, deep.column, deep.message) from None
         raise LscbError([_syntax_problem(text, shown, offset, err)]) from None
+    except _Refused as err:
+        raise refused(err.line, err.column, err.message, err.rule) from None
     located = Located(file=shown, value=None)
     if node is None:
         return located
+    build = _Build(located=located, limits=limits, shown=shown)
     try:
-        located.value = _plain(node, (), located)
+        located.value = _plain(node, (), build)
     except _Duplicate as dup:
         line, col = _at(dup.node)
-        raise LscbError(
-            [Problem(shown, line + offset, col, "", _duplicate_message(dup.key), "syntax")]
-        ) from None
-    except (_TooBig, RecursionError):
+        raise refused(line, col, _duplicate_message(dup.key), "syntax") from None
+    except _Refused as err:
+        raise refused(err.line, err.column, err.message) from None
+    except (_TooBig, _AliasLoop, RecursionError):
+        raise refused(1, 1, _alias_message(limits)) from None
+    if build.dates:
         raise LscbError(
             [
-                Problem(
-                    shown,
-                    first_line,
-                    1,
-                    "",
-                    "the file's anchors and aliases (& and *) refer to themselves or expand to "
-                    f"more than {MAX_NODES:,} values; write the values out instead",
-                    "syntax",
-                )
+                Problem(p.file, p.line + offset, p.column, p.where, p.message, p.rule)
+                for p in build.dates
             ]
-        ) from None
+        )
     if offset:
         located.keys = {k: (line + offset, col) for k, (line, col) in located.keys.items()}
         located.values = {k: (line + offset, col) for k, (line, col) in located.values.items()}
     return located
 
 
-def load_yaml(path: Path) -> Located:
-    """Read one YAML file; :class:`LscbError` with a located problem if it can not be read."""
+def size_problem(path: Path, shown: str, limits: Limits) -> Problem | None:
+    """A problem if the file at *path* is bigger than the limit, judged before it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it says why it can not be read
+    if size <= limits.max_file_bytes:
+        return None
+    return Problem(
+        shown,
+        1,
+        0,
+        "",
+        f"the file is {size:,} bytes ({_mib(size)}), more than {limits.max_file_bytes:,} bytes "
+        f"({_mib(limits.max_file_bytes)}, the limit, {limits.describe('max_file_bytes')}); "
+        "a data file is a few kilobytes: split it into smaller files",
+        "limit",
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MiB" if size >= 104_858 else f"{size / 1024:.1f} KiB"
+
+
+def read_text(path: Path, shown: str, limits: Limits) -> str:
+    """A file's text, refused with a located problem if too big, unreadable or not UTF-8.
+
+    A byte order mark at the very start is dropped (some editors write one).
+    """
     from .problems import LscbError  # noqa: PLC0415
 
-    shown = display_path(path)
+    too_big = size_problem(path, shown, limits)
+    if too_big is not None:
+        raise LscbError([too_big])
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -295,6 +640,21 @@ def load_yaml(path: Path) -> Located:
                 )
             ]
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return parse_yaml(text, shown)
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path, limits: Limits | None = None) -> Located:
+    """Read one YAML file; :class:`LscbError` with a located problem if it can not be read.
+
+    The file is refused, before it is parsed, if it is bigger than the limit or holds a
+    bidirectional control or an invisible character (:mod:`lscb_kb.data.hygiene`).
+    """
+    from .problems import LscbError  # noqa: PLC0415
+
+    limits = limits or Limits()
+    shown = display_path(path)
+    text = read_text(path, shown, limits)
+    hidden = hidden_character_problems(text, shown)
+    if hidden:
+        raise LscbError(hidden)
+    return parse_yaml(text, shown, limits=limits)

@@ -206,8 +206,9 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
                 removed = image.parent  # an image that links to itself goes with its link
             removed.parent.remove(removed)
     for toctree in doctree.findall(addnodes.toctree):
-        kept = []
-        for title, ref in toctree.get("entries", []):
+        kept: list[tuple[str | None, str]] = []
+        entries: list[tuple[str | None, str]] = toctree.get("entries", [])
+        for title, ref in entries:
             if (
                 ref
                 and ("://" in ref or ":" in ref.split("/", 1)[0])
