@@ -271,25 +271,12 @@ class _Sources:
                         self._strings(path)
 
     def _strings(self, path: Path) -> None:
-        """Each string value of a data file as the loader reads it (escapes decoded, folded
-        lines joined), with its line and column: what the site shows of it."""
-        from .data.problems import LscbError  # noqa: PLC0415
-        from .data.yamlload import load_yaml  # noqa: PLC0415
+        """Each string of a data file as the loader reads it (escapes decoded, folded lines
+        joined), with its line and column: what the site shows of it."""
+        from .data.personal import yaml_strings  # noqa: PLC0415
 
-        try:
-            located = load_yaml(path)
-        except (LscbError, OSError, ValueError, RecursionError):
-            return
-        for where, (line, column) in located.values.items():
-            value: object = located.value
-            for part in where:
-                try:
-                    value = value[part]  # type: ignore[index]
-                except (KeyError, IndexError, TypeError):
-                    value = None
-                    break
-            if isinstance(value, str):
-                self.values.append((path, line, column, self._normalise(value).text))
+        for value, line, column in yaml_strings(path) or []:
+            self.values.append((path, line, column, self._normalise(value).text))
 
     def data_file(self, ident: str) -> Path | None:
         """The data file a download of dataset *ident* was written from (by its name)."""

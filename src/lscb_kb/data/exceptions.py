@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, display_path
+from .problems import LscbError, Problem, display_path
+from .tomlfile import read_toml, table_lines
 
 EXCEPTIONS_FILE = Path("conf") / "disclosure-exceptions.toml"
 
@@ -41,7 +41,6 @@ SWITCHES = (PUBLISHED_IN_FULL, NOT_ABOUT_CHILDREN)
 """The switches of a data file that lower disclosure control, as an entry names them."""
 
 _FIELDS = ("file", "switch", "reason", "decided")
-_HEADER = re.compile(r"^\s*\[\[\s*exception\s*\]\]\s*(?:#.*)?$")
 _TABLE = re.compile(r"^\s*\[")
 
 
@@ -96,28 +95,12 @@ class Exceptions:
             return out
         out.exists = True
         try:
-            text = path.read_text(encoding="utf-8")
-            raw = tomllib.loads(text)
-        except UnicodeDecodeError:
-            out.problems.append(
-                Problem(out.shown, 1, 0, "", "is not UTF-8 text; save it as UTF-8", "config")
-            )
-            return out
-        except tomllib.TOMLDecodeError as err:
-            found = re.search(r"\(at line (\d+)", str(err))
-            out.problems.append(
-                Problem(
-                    out.shown,
-                    int(found.group(1)) if found else 1,
-                    0,
-                    "",
-                    f"not valid TOML: {err}",
-                    "config",
-                )
-            )
+            raw, text = read_toml(path)
+        except LscbError as err:
+            out.problems.extend(err.problems)
             return out
         lines = text.splitlines()
-        headers = [number for number, line in enumerate(lines, start=1) if _HEADER.match(line)]
+        headers = table_lines(text, "exception")
         for key in raw:
             if key != "exception":
                 out._bad(1, key, "is not part of this file: it holds [[exception]] entries only")

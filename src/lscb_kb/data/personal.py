@@ -62,7 +62,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import tomllib
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -72,6 +71,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import LscbError, PathPart, Problem, display_path
+from .tomlfile import read_toml, table_lines
 
 CONFIG_FILE = Path("conf") / "personal-data.toml"
 SCANNED_SUFFIXES = (".yaml", ".yml", ".md", ".bib", ".csv", ".txt", ".toml", ".json")
@@ -281,16 +281,9 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(" ".join(name.lower().split()).encode("utf-8")).hexdigest()
 
 
-_TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(allow|skip)[ \t]*\]\]", re.MULTILINE)
-
-
 def _entry_lines(raw_text: str, key: str, count: int) -> list[int]:
     """The line of each of *count* entries of *key*: its ``[[key]]`` header, or the key's."""
-    headers = [
-        raw_text.count("\n", 0, m.start()) + 1
-        for m in _TABLE_HEADER.finditer(raw_text)
-        if m.group(1) == key
-    ]
+    headers = table_lines(raw_text, key)
     if len(headers) == count:
         return headers
     assign = re.search(rf"^[ \t]*{key}[ \t]*=", raw_text, re.MULTILINE)
@@ -390,11 +383,7 @@ def load_guard(root: Path) -> Guard:
     if not path.is_file():
         return Guard()
     shown = display_path(path)
-    try:
-        raw_text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(raw_text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise LscbError([Problem(shown, 1, 0, "", f"not valid TOML: {err}", "config")]) from None
+    raw, raw_text = read_toml(path)
 
     def strings(key: str) -> list[str]:
         value = raw.get(key, [])

@@ -10,12 +10,12 @@ a refusal with the functions here, so that they say the same thing at the same l
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .problems import LscbError, Problem, display_path
+from .tomlfile import read_toml
 
 POLICY_FILE = Path("conf") / "safety.toml"
 
@@ -147,7 +147,7 @@ def load_policy(root: Path) -> SafetyPolicy:
     path = root / POLICY_FILE
     shown = display_path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw, _text = read_toml(path)
     except FileNotFoundError:
         raise LscbError(
             [
@@ -162,8 +162,6 @@ def load_policy(root: Path) -> SafetyPolicy:
                 )
             ]
         ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise LscbError([Problem(shown, 1, 0, "", f"not valid TOML: {err}", "config")]) from None
     myst = raw.get("myst", {})
     directives_raw = raw.get("directives", {})
     if not isinstance(myst, dict) or not isinstance(directives_raw, dict):

@@ -12,14 +12,13 @@ start of a code block. Refused: raw HTML; directives, options and roles the allo
 list; substitutions other than the listed names; front matter that changes a MyST setting that
 is not listed, or sets substitutions or ``html_meta``; links and images whose address the link
 policy refuses; file paths outside ``docs/`` and ``data/``; and hidden characters (bidi
-controls, zero-width characters) anywhere in the page.
+controls, zero-width characters, :data:`lscb_kb.data.hygiene.HIDDEN`) anywhere in the page.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 
+from .hygiene import hidden_character_problems
 from .policy import SafetyPolicy, load_policy
 from .problems import LscbError, Problem, display_path
 
@@ -43,15 +43,6 @@ LITERAL_DIRECTIVES = frozenset(
     {"code", "code-block", "sourcecode", "literalinclude", "include", "math", "csv-table"}
 )
 """Directives whose content is not Markdown."""
-
-HIDDEN = frozenset(
-    [chr(c) for c in range(0x200B, 0x2010)]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2060, 0x2065)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
-    + ["\u00ad", "\u061c", "\u180e", "\ufeff"]
-)
-"""Bidi controls and zero-width characters: they make text read differently from what it is."""
 
 _OPTION = re.compile(r"^\s*:([A-Za-z0-9_-]+):\s*(.*)$")
 
@@ -90,22 +81,6 @@ _COMMENT = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
 def only_a_comment(html: str) -> bool:
     """Whether *html* is nothing but one HTML comment (``<!-- ... -->``): it runs nothing."""
     return _COMMENT.fullmatch(html) is not None
-
-
-def hidden_character_message(char: str) -> str:
-    name = unicodedata.name(char, "a control character")
-    return (
-        f"U+{ord(char):04X} {name} is not allowed: it is invisible and can make text read "
-        "differently from what it is; delete it"
-    )
-
-
-def hidden_characters(text: str) -> Iterator[tuple[int, int, str]]:
-    """Each hidden character of *text*: its 1-based line and column, and the character."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        for index, char in enumerate(line):
-            if char in HIDDEN and not (number == 1 and index == 0 and char == "\ufeff"):
-                yield number, index + 1, char
 
 
 def _parser(policy: SafetyPolicy) -> MarkdownIt:
@@ -343,8 +318,8 @@ def scan_page(
 ) -> list[Problem]:
     """Every content-safety problem in one MyST page, at its line and column."""
     scanner = _Scanner(file, page, scope, policy, text)
-    for line, column, char in hidden_characters(text):
-        scanner.problem(line, column, hidden_character_message(char))
+    for problem in hidden_character_problems(text.removeprefix("\ufeff"), file):
+        scanner.problem(problem.line, problem.column, problem.message)
     scanner.markdown(text, 0, front_matter=True)
     return sorted(set(scanner.out))
 
@@ -410,6 +385,7 @@ _BIB_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
 def scan_bibliography(path: Path, policy: SafetyPolicy) -> list[Problem]:
     """Addresses in the bibliography that the link policy refuses, each at its line.
 
+    Hidden characters in it are refused by its loader (:mod:`lscb_kb.data.bibliography`).
     sphinxcontrib-bibtex turns ``url`` fields and ``\\url{...}``/``\\href{...}`` commands into
     links after the page has been read, so the build checks them on the final doctree too.
     """
@@ -420,10 +396,6 @@ def scan_bibliography(path: Path, policy: SafetyPolicy) -> list[Problem]:
         return []  # the loader of the bibliography reports it
     problems: list[Problem] = []
     for number, line in enumerate(lines, start=1):
-        for column, char in ((c, ch) for c, ch in enumerate(line, start=1) if ch in HIDDEN):
-            problems.append(
-                Problem(shown, number, column, "", hidden_character_message(char), RULE)
-            )
         urls: list[str] = []
         field = _BIB_URL_FIELD.match(line)
         if field and field.group(1).lower() == "url":

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .problems import LscbError, Problem, display_path
+from .problems import Problem, display_path
+from .tomlfile import read_toml
 
 SETTINGS_FILE = Path("conf") / "lscb.toml"
 
@@ -102,19 +102,7 @@ def load_settings(root: Path) -> Settings:
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Settings(root=root)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        text = str(err)
-        line = 1
-        if "(at line " in text:
-            try:
-                line = int(text.split("(at line ")[1].split(",", maxsplit=1)[0])
-            except ValueError:
-                line = 1
-        raise LscbError(
-            [Problem(display_path(path), line, 0, "", f"not valid TOML: {text}", "config")]
-        ) from None
+    raw, _text = read_toml(path)
     disclosure, problems = _disclosure(path, raw.get("disclosure", {}))
     limits, limit_problems = read_limits(path, raw.get("limits", {}))
     board = raw.get("board", {})

@@ -34,13 +34,11 @@ from docutils.parsers.rst.directives.tables import CSVTable
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
 
+from ..data.hygiene import HIDDEN, hidden_character_problems
 from ..data.policy import SafetyPolicy, load_policy
 from ..data.problems import LscbError
 from ..data.safety import (
-    HIDDEN,
     PageScope,
-    hidden_character_message,
-    hidden_characters,
     outside_message,
     remote_message,
 )
@@ -159,12 +157,12 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = ""
         return
     text = source[0]
-    found = list(hidden_characters(text))
-    for line, column, char in found:
+    found = hidden_character_problems(text, str(docname))
+    for problem in found:
         warn(
-            f"column {column}: {hidden_character_message(char)}",
+            f"column {problem.column}: {problem.message}",
             LscbWarning.SAFETY,
-            (docname, line),
+            (docname, problem.line),
         )
     if found:
         source[0] = "".join(char for char in text if char not in HIDDEN)
