@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from lscb_kb.data.personal import (
     scan_values,
 )
 
-from .conftest import REPO
+from .conftest import REPO, Project
 
 GUARD = Guard(deny_names=("Jane Doe",), deny_name_sha256=frozenset({name_hash("Baby Q")}))
 
@@ -606,3 +607,18 @@ def test_shipped_project_is_clean() -> None:
     problems, allowed = scan_project_with_allowed(REPO)
     assert problems == [], problems
     assert allowed == []
+
+
+def test_check_shows_what_an_allow_entry_allows(make_project: Callable[[str], Project]) -> None:
+    project = make_project("disclosure")
+    project.edit(
+        "docs/index.md",
+        "\n",
+        "\n\nWrite to lscb@example.gov.uk.\n\n",
+    )
+    result = project.cli("check")
+    assert result.returncode == 0, result.stdout
+    assert (
+        "'lscb@example.gov.uk' (an email address) is allowed by conf/personal-data.toml:5: "
+        "the test board's published mailbox" in result.stdout
+    )
