@@ -2,8 +2,9 @@
 
 Every directive and role on a page, also inside another directive's content or an included
 file, is created by the renderer's ``run_directive`` and ``render_myst_role``; the front matter
-is read in ``parse``; ``{{ name }}`` is rendered by ``render_substitution``. So these four
-places are where the allowlist holds, for every route into a page:
+is read in ``parse``; ``{{ name }}`` is rendered by ``render_substitution``; raw HTML, links,
+images and ``eval-rst`` each have their ``render_*`` method. So these are the places where the
+allowlist holds, for every route into a page:
 
 * a directive or role that is not listed is refused at its line, and nothing of it runs (its
   options are not read, its files not opened, its content not parsed);
@@ -11,8 +12,12 @@ places are where the allowlist holds, for every route into a page:
 * ``{{ name }}`` shows the value of one of the listed names from ``myst_substitutions`` as
   plain text; anything else (an expression, a filter, an unknown name) is refused and nothing
   is evaluated: no template language ever sees page text;
-* front matter may change only the listed MyST settings, and may not set substitutions or
-  ``html_meta``; an impossible date or malformed YAML is a located warning, not a traceback.
+* raw HTML and ``eval-rst`` (reStructuredText, which the allowlist can not see into) are
+  refused; a link or image whose address the link policy refuses is refused at its line,
+  where markdown-it alone would have turned it into text without a word;
+* front matter may change only the listed MyST settings, and may not set substitutions,
+  ``html_meta``, or the ``abstract`` and ``dedication`` that MyST reads as Markdown; an
+  impossible date or malformed YAML is a located warning, not a traceback.
 """
 
 from __future__ import annotations
