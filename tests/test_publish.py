@@ -53,8 +53,8 @@ def test_failed_sphinx_build_leaves_previous_site_byte_for_byte(
     published: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     project, before = published
-    # lscb-kb check does not know this directive; only the Sphinx build fails on it.
-    project.edit("docs/plain.md", "This page uses no data.", "```{no-such-directive}\n```\n")
+    # lscb-kb check does not resolve links between pages; only the Sphinx build fails on it.
+    project.edit("docs/plain.md", "This page uses no data.", "See {doc}`no-such-page`.")
     assert main(["--root", str(project.root)]) == 1
     assert "Not published: the build failed" in capsys.readouterr().err
     build = project.root / "build"
