@@ -14,6 +14,7 @@ from .data.pages import check_pages
 from .data.personal import scan_project_with_allowed
 from .data.rules import Outcome, check_figures, evaluate
 from .data.safety import scan_bibliography, scan_pages
+from .data.topics import Topics, topic_problems
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -45,7 +46,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check everything: data files, figures' consistency, and what the pages name."""
     root = _root(args)
     catalogue = Catalogue.load(root)
-    problems = [*catalogue.problems, *check_pages(catalogue, root / "docs")]
+    topics = Topics.load(catalogue.settings.topics_path)  # conf/topics.yaml
+    problems = [*catalogue.problems, *topics.problems, *topic_problems(catalogue, topics)]
+    problems.extend(check_pages(catalogue, root / "docs", topics))  # what the pages name
     problems.extend(scan_pages(root, catalogue.settings.data_dir))  # content safety
     problems.extend(_bibliography_problems(root, catalogue.settings.bibliography))
     personal, allowed = scan_project_with_allowed(root)  # personal data in data/ and docs/

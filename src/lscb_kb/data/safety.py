@@ -27,7 +27,6 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
 
 from .hygiene import hidden_character_problems
 from .policy import SafetyPolicy, load_policy
@@ -83,13 +82,21 @@ def only_a_comment(html: str) -> bool:
     return _COMMENT.fullmatch(html) is not None
 
 
-def _parser(policy: SafetyPolicy) -> MarkdownIt:
+def markdown_parser(extensions: Iterable[str]) -> MarkdownIt:
+    """MyST's own markdown-it parser with the syntax *extensions* on, as the build reads pages
+    (the tokens only: nothing is rendered). :mod:`lscb_kb.data.pages` reads pages with it too."""
+    # MyST's modules import docutils: only a parse of a page loads them.
+    from myst_parser.config.main import MdParserConfig  # noqa: PLC0415
     from myst_parser.parsers.mdit import create_md_parser  # noqa: PLC0415
 
-    config = MdParserConfig(enable_extensions=set(policy.myst_extensions))
+    config = MdParserConfig(enable_extensions=set(extensions))
     md = create_md_parser(config, RendererHTML)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link
     return md
+
+
+def _parser(policy: SafetyPolicy) -> MarkdownIt:
+    return markdown_parser(policy.myst_extensions)
 
 
 class _Scanner:
@@ -238,9 +245,15 @@ def outside_message(name: str, argument: str) -> str:
     )
 
 
-def _options(body: Sequence[str], start: int) -> tuple[dict[str, tuple[str, int]], int]:
+def directive_options(body: Sequence[str], start: int) -> tuple[dict[str, tuple[str, int]], int]:
     """A directive's options, as MyST reads them (a YAML block, or ``:key: value`` lines), each
-    with its line; and the index of the first line of content."""
+    with its line (*start* is the line of the directive's opening fence); and the index in
+    *body* (the lines after the fence) of the first line of content."""
+    return _options(body, start)
+
+
+def _options(body: Sequence[str], start: int) -> tuple[dict[str, tuple[str, int]], int]:
+    """See :func:`directive_options`."""
     options: dict[str, tuple[str, int]] = {}
     index = 0
     if body and body[0].strip() == "---":

@@ -214,12 +214,30 @@ class SafeRenderer(SphinxRenderer):
     def render_myst_role(self, token: SyntaxTreeNode) -> None:
         policy = policy_of(self.sphinx_env)
         name = str(token.meta["name"])
+        if token.map and token.token is not None:
+            # MyST gives every inline token its paragraph's first line: give the role its own,
+            # so that it is located as `lscb-kb check` (lscb_kb.data.pages) locates it.
+            token.token.map = [role_line(token)] * 2
         if not policy.role_allowed(name):
             line = token_line(token) if token.map else 0
             self._refuse(policy.role_message(name), line)
             self.current_node.append(nodes.Text(token.content))
             return
         super().render_myst_role(token)
+
+    def nested_render_text(
+        self,
+        text: str,
+        lineno: int,
+        inline: bool = False,
+        temp_root_node: nodes.Element | None = None,
+        heading_offset: int = 0,
+    ) -> None:
+        """MyST's callers of an inline render (a directive's title, a card's header) pass the
+        1-based line, which it counts from 0: read the text at that line, not the next."""
+        super().nested_render_text(
+            text, lineno - 1 if inline else lineno, inline, temp_root_node, heading_offset
+        )
 
     def render_substitution(self, token: SyntaxTreeNode, inline: bool) -> None:
         policy = policy_of(self.sphinx_env)
@@ -236,6 +254,25 @@ class SafeRenderer(SphinxRenderer):
             paragraph = nodes.paragraph("", "", text)
             paragraph.line = position
             self.current_node.append(paragraph)
+
+
+def role_line(token: SyntaxTreeNode) -> int:
+    """The line of an inline token: its paragraph's first line and the line breaks before it."""
+    start = token_line(token, default=0)
+    block = token.parent
+    while block is not None and block.type != "inline":
+        block = block.parent
+    if block is None:
+        return start
+    breaks = 0
+    for node in block.walk(include_self=False):
+        if node is token:
+            return start + breaks
+        if node.type in ("softbreak", "hardbreak"):
+            breaks += 1
+        elif node.type == "text":
+            breaks += node.content.count("\n")
+    return start
 
 
 class SafeMystParser(MystParser):
