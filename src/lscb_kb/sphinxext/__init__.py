@@ -8,6 +8,7 @@ from .. import __version__
 from .charts import setup_charts
 from .citations import setup_citations
 from .config import setup_config
+from .dependencies import setup_dependencies
 from .disclosure import setup_disclosure
 from .discrepancies import setup_discrepancies
 from .domain import setup_domain
@@ -28,7 +29,7 @@ from .years import setup_years
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-ENV_VERSION = 2
+ENV_VERSION = 3
 """Bump when the shape of what the extension stores in the environment changes."""
 
 
@@ -43,6 +44,7 @@ def report_data_problems(app: Sphinx) -> None:
 def setup_extension(app: Sphinx) -> dict[str, Any]:
     """Set up every component of the extension, one ``setup_<component>`` per module."""
     setup_config(app)
+    setup_dependencies(app)
     setup_domain(app)
     setup_table(app)
     setup_figure_role(app)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from ..data.reviews import (
     review_of,
     review_settings,
 )
-from ..data.settings import Limits
+from .dependencies import derived
 from .shared import LscbWarning, project_root, warn
 
 if TYPE_CHECKING:
@@ -35,21 +34,15 @@ if TYPE_CHECKING:
 FEED = "pages.json"
 
 
-@lru_cache(maxsize=1024)
-def _front_matter(path: str, mtime: float, limits: Limits) -> FrontMatter:
-    del mtime  # part of the cache key only: an edited page is read again
-    front, _problems = read_front_matter(Path(path), limits)
-    return front
-
-
 def front_matter(env: BuildEnvironment, docname: str) -> FrontMatter:
-    """The front matter of *docname*, read once per version of the file."""
+    """The front matter of *docname*, read once per build (under this build's limits)."""
     path = Path(env.doc2path(docname))
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return _front_matter(str(path), mtime, settings(env).limits)
+
+    def read() -> FrontMatter:
+        front, _problems = read_front_matter(path, settings(env).limits)
+        return front
+
+    return derived(env, f"front-matter:{path}", read)
 
 
 def settings(env: BuildEnvironment) -> ReviewSettings:

@@ -42,6 +42,7 @@ from ..data.safety import (
     outside_message,
     remote_message,
 )
+from .dependencies import build_context
 from .shared import LscbWarning, get_catalogue, project_root, warn
 
 if TYPE_CHECKING:
@@ -49,31 +50,26 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-_POLICIES: dict[str, SafetyPolicy] = {}
-
 URL_ATTRIBUTES = ("refuri", "uri", "reftarget", "link", "url", "href", "src")
 """Node attributes that hold an address a reader's browser would follow or load."""
 
 
 def get_policy(env: BuildEnvironment) -> SafetyPolicy:
-    """The allowlist of this build's project (``conf/safety.toml``)."""
-    root = project_root(env)
-    policy = _POLICIES.get(str(root))
-    if policy is None:
-        policy = _load(root)
-    return policy
+    """The allowlist of this build's project (``conf/safety.toml``), read once per build."""
+    context = build_context(env)
+    if context.policy is None:
+        context.policy = _load(project_root(env))
+    return context.policy
 
 
 def _load(root: Path) -> SafetyPolicy:
     try:
-        policy = load_policy(root)
+        return load_policy(root)
     except LscbError as err:
         for problem in err.problems:
             warn(problem.message, LscbWarning.SAFETY, problem.location)
         # Fail closed: with no allowlist, nothing is allowed.
-        policy = SafetyPolicy(schemes=frozenset())
-    _POLICIES[str(root)] = policy
-    return policy
+        return SafetyPolicy(schemes=frozenset())
 
 
 def scope(env: BuildEnvironment) -> PageScope:
@@ -140,7 +136,7 @@ def check_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
 
 
 def load_policy_for_build(app: Sphinx) -> None:
-    _POLICIES.pop(str(project_root(app.env)), None)
+    """``builder-inited``: read the allowlist for this build, reporting its problems once."""
     get_policy(app.env)
 
 

@@ -23,21 +23,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import load_settings
 from ..data.models import GlossaryDataset
-from ..data.problems import LscbError
-from ..data.settings import Settings
-from ..data.topics import Topics
+from .dependencies import derived
 from .html import record_title, search_terms
 from .reviews import front_matter
-from .shared import get_catalogue, project_root
+from .shared import get_catalogue
+from .topics import load_topics
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -112,16 +108,14 @@ def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])", flags)
 
 
-_FORMS: dict[str, Forms] = {}
-
-
 def glossary_forms(env: BuildEnvironment) -> Forms:
-    """The glossary's terms with their expansions and aliases, as patterns to find in text."""
-    catalogue = get_catalogue(env)
-    key = f"{project_root(env)}:{id(catalogue)}"
-    if key in _FORMS:
-        return _FORMS[key]
-    entry = catalogue.glossary()
+    """The glossary's terms with their expansions and aliases, as patterns to find in text;
+    made once per build."""
+    return derived(env, "glossary-forms", lambda: _glossary_forms(env))
+
+
+def _glossary_forms(env: BuildEnvironment) -> Forms:
+    entry = get_catalogue(env).glossary()
     terms: dict[str, int] = {}
     words: list[str] = []
     exact: list[str] = []
@@ -137,10 +131,7 @@ def glossary_forms(env: BuildEnvironment) -> Forms:
                 else:
                     folded.append(form)
                     terms.setdefault(form.casefold(), index)
-    forms = Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words)
-    _FORMS.clear()
-    _FORMS[key] = forms
-    return forms
+    return Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words)
 
 
 def _text_parent(node: nodes.Node) -> nodes.Element | None:
@@ -189,25 +180,11 @@ def _as_list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
-@lru_cache(maxsize=8)
-def _topics(path: str, mtime: float) -> Topics:
-    del mtime  # part of the cache key only: an edited list is read again
-    return Topics.load(Path(path))
-
-
 def page_filters(env: BuildEnvironment, docname: str) -> list[tuple[str, str]]:
     """The page's Pagefind filters: topic labels, reporting year and agencies."""
     values = front_matter(env, docname).values
-    try:
-        settings = load_settings(project_root(env))
-    except LscbError:
-        settings = Settings(root=project_root(env))  # reported once, on builder-inited
-    try:
-        mtime = settings.topics_path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    topics = _topics(str(settings.topics_path), mtime)
-    current_year = settings.current_year
+    topics = load_topics(env)  # this build's, as the pages' topics were checked against
+    current_year = get_catalogue(env).settings.current_year
     filters = [("topic", topics.label(key)) for key in _as_list(values.get("topics"))]
     years = _as_list(values.get("year")) or ([current_year] if current_year else [])
     filters += [("year", str(year)) for year in years]

@@ -32,7 +32,18 @@ from sphinx.domains import Domain
 from sphinx.util.osutil import relative_uri
 
 from ..data.models import STATUS_LABELS, DiscrepancyRegister, RegisterDataset
-from ..data.topics import Topics, topic_problems
+from ..data.topics import (
+    Topics,
+    front_matter_line,
+    no_topics_message,
+    page_topic_message,
+    parse_topics,
+    second_topic_page_message,
+    topic_page_message,
+    topic_problems,
+    topic_without_page_message,
+)
+from .dependencies import build_context, derived
 from .domain import LscbDomain
 from .downloads import downloads_of, sorted_entries, year_label
 from .shared import LscbDirective, LscbWarning, get_catalogue, warn
@@ -44,21 +55,17 @@ if TYPE_CHECKING:
 
     from ..data import Catalogue, Entry
 
-_TOPICS: dict[str, Topics] = {}
-
 
 def load_topics(env: BuildEnvironment) -> Topics:
-    """The controlled list of topics of this build (read once per build and process)."""
-    path = get_catalogue(env).settings.topics_path
-    found = _TOPICS.get(str(path))
-    if found is None:
-        found = Topics.load(path)
-        _TOPICS[str(path)] = found
-    return found
+    """The controlled list of topics of this build (read once per build)."""
+    context = build_context(env)
+    if context.topics is None:
+        context.topics = Topics.load(get_catalogue(env).settings.topics_path)
+    return context.topics
 
 
 def _reload_topics(app: Sphinx) -> None:
-    _TOPICS.clear()
+    """``builder-inited``: read the topics for this build, and report their problems."""
     topics = load_topics(app.env)
     for problem in topics.problems:
         where = f"{problem.where}: " if problem.where else ""
@@ -127,40 +134,8 @@ def _domain(env: BuildEnvironment) -> TopicsDomain:
 # -- page topics -----------------------------------------------------------------------------
 
 
-def parse_topics(value: object) -> list[str]:
-    """Front matter ``topics`` as keys: MyST hands a YAML list over as JSON text."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    text = str(value).strip()
-    if text.startswith("["):
-        try:
-            loaded = json.loads(text)
-        except ValueError:
-            loaded = None
-        if isinstance(loaded, list):
-            return [str(v).strip() for v in loaded if str(v).strip()]
-    return [part.strip() for part in text.strip("[]").split(",") if part.strip()]
-
-
-def front_matter_line(path: Path, key: str, after: str = "topics") -> int:
-    """The line of *key* in the front matter of *path*, at or after its ``topics:`` line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    if not lines or lines[0].strip() != "---":
-        return 1
-    start = None
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
-        if start is None and line.startswith(f"{after}:"):
-            start = number
-        if start is not None and key in line:
-            return number
-    return start or 1
+# parse_topics and front_matter_line are in the data layer (lscb_kb.data.topics): `lscb-kb check`
+# reads the topics of front matter with them too.
 
 
 def collect_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -176,20 +151,14 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         why = topics.unknown(key)
         if why is not None:
             line = front_matter_line(Path(path), key)
-            warn(f"front matter topics: {why}", LscbWarning.TOPIC, (docname, line))
+            warn(page_topic_message(why), LscbWarning.TOPIC, (docname, line))
         elif key not in known:
             known.append(key)
     if not declared and app.config.lscb_require_topics:
-        choices = ", ".join(topics.topics)
-        warn(
-            "the page declares no topics; add 'topics: [...]' to its front matter, "
-            f"choosing from {topics.file}: {choices}",
-            LscbWarning.TOPIC,
-            (docname, 1),
-        )
+        warn(no_topics_message(topics), LscbWarning.TOPIC, (docname, 1))
     if known:
         domain.pages[docname] = known
-    wanted = _record_anchors(get_catalogue(env))
+    wanted = _record_anchors(env)
     shown = sorted(
         {ident for node in doctree.findall(nodes.Element) for ident in node["ids"]} & wanted
     )
@@ -197,19 +166,14 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         domain.anchors[docname] = shown
 
 
-_RECORD_ANCHORS: dict[int, tuple[Catalogue, frozenset[str]]] = {}
-
-
-def _record_anchors(catalogue: Catalogue) -> frozenset[str]:
-    """The anchor of every record, made once per catalogue: every page read asks for them, and
+def _record_anchors(env: BuildEnvironment) -> frozenset[str]:
+    """The anchor of every record, made once per build: every page read asks for them, and
     making them anew for each page made a build's cost grow with pages × records."""
-    cached = _RECORD_ANCHORS.get(id(catalogue))
-    if cached is None or cached[0] is not catalogue:
-        anchors = frozenset(nodes.make_id(item.id) for _entry, item in _records(catalogue))
-        cached = (catalogue, anchors)
-        _RECORD_ANCHORS.clear()
-        _RECORD_ANCHORS[id(catalogue)] = cached
-    return cached[1]
+    return derived(
+        env,
+        "record-anchors",
+        lambda: frozenset(nodes.make_id(i.id) for _e, i in _records(get_catalogue(env))),
+    )
 
 
 def _records(catalogue: Catalogue) -> Iterator[tuple[Entry, Any]]:
@@ -247,7 +211,7 @@ class TopicPageDirective(LscbDirective):
         self.env.note_dependency(str(get_catalogue(self.env).settings.topics_path))
         why = topics.unknown(key)
         if why is not None:
-            return self.warn(f"topic-page: {why}", LscbWarning.TOPIC)
+            return self.warn(topic_page_message(why), LscbWarning.TOPIC)
         _domain(self.env).topic_pages[self.env.docname] = key
         node = topic_listing("", topic=key)
         self.set_source_info(node)
@@ -358,24 +322,14 @@ def check_topic_pages(app: Sphinx, env: BuildEnvironment) -> None:
     for key in sorted(set(domain.topic_pages.values())):
         pages = sorted(doc for doc, topic in domain.topic_pages.items() if topic == key)
         for doc in pages[1:]:
-            warn(
-                f"topic-page: the topic '{key}' already has its page, {pages[0]}; "
-                "each topic has one page",
-                LscbWarning.TOPIC,
-                (doc, 1),
-            )
+            warn(second_topic_page_message(key, pages[0]), LscbWarning.TOPIC, (doc, 1))
     if not domain.index_pages:
         return
     topics = load_topics(env)
     index, line = sorted(domain.index_pages.items())[0]
     for key in topics.topics:
         if domain.page_of_topic(key) is None:
-            warn(
-                f"topic-index: the topic '{key}' has no page; add docs/topics/{key}.md "
-                f"holding a topic-page directive for '{key}'",
-                LscbWarning.TOPIC,
-                (index, line),
-            )
+            warn(topic_without_page_message(key), LscbWarning.TOPIC, (index, line))
 
 
 # -- filling in the pending nodes ------------------------------------------------------------
