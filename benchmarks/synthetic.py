@@ -93,6 +93,8 @@ def _positions_to_scale(year_dir: Path, root: Path) -> dict[Path, list[tuple[int
             continue
         if isinstance(figure.value, bool) or not isinstance(figure.value, int | Decimal):
             continue
+        if figure.address in catalogue.formulas:  # worked out from its parts, never typed
+            continue
         positions.setdefault(figure.entry.path, []).append((figure.line, figure.column))
     return positions
 

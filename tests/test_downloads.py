@@ -16,10 +16,11 @@ import pytest
 from lscb_kb.data import Catalogue
 from lscb_kb.data.disclosure import Suppressed, policy_of, publishable_table
 from lscb_kb.data.models import FiguresDataset, RegisterDataset, TablesDataset
+from lscb_kb.data.view import published_view
 from lscb_kb.provenance import build_info
 from lscb_kb.sphinxext.downloads import all_files, downloads_of
 
-from .conftest import REPO, Project
+from .conftest import REPO, Built, Project
 
 DATA = "_downloads/data/2009-10"
 
@@ -27,6 +28,12 @@ DATA = "_downloads/data/2009-10"
 @pytest.fixture
 def charts(make_project: Callable[[str], Project]) -> Project:
     return make_project("charts")
+
+
+@pytest.fixture
+def charts_built(built_root: Callable[[str], Built]) -> Built:
+    """tests/roots/charts as it is, built fresh once for the tests that only read it."""
+    return built_root("charts")
 
 
 def _csv(project: Project, name: str) -> list[dict[str, str]]:
@@ -48,8 +55,9 @@ def _same(text: str, value: object) -> bool:
     return text == str(value)
 
 
-def test_every_table_loads_back_to_the_same_figures(charts: Project) -> None:
-    assert charts.build(fresh=True).warnings == ""
+def test_every_table_loads_back_to_the_same_figures(charts_built: Built) -> None:
+    charts, result = charts_built
+    assert result.warnings == ""
     catalogue = Catalogue.load(charts.root)
     checked = 0
     for entry in catalogue.entries.values():
@@ -95,8 +103,8 @@ def test_every_table_loads_back_to_the_same_figures(charts: Project) -> None:
     assert checked > 20
 
 
-def test_headings_carry_units_and_money_keeps_its_pence(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_headings_carry_units_and_money_keeps_its_pence(charts_built: Built) -> None:
+    charts, _result = charts_built
     text = (charts.out / DATA / "budget.expenditure.csv").read_text("utf-8")
     assert text.splitlines()[0] == (
         "key,Expenditure,Actual expenditure (£),Planned expenditure (£),source,"
@@ -113,8 +121,8 @@ def test_headings_carry_units_and_money_keeps_its_pence(charts: Project) -> None
     assert _json(charts, "indicators.latest.json")["rows"][1]["unit"] == "rate"
 
 
-def test_small_counts_about_children_are_hidden_in_downloads(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_small_counts_about_children_are_hidden_in_downloads(charts_built: Built) -> None:
+    charts, _result = charts_built
     rows = _csv(charts, "deaths.by-area.csv")
     assert [r["Unexpected (number)"] for r in rows] == ["[c]", "[c]", "15"]
     text = (charts.out / DATA / "deaths.by-area.csv").read_text("utf-8")
@@ -124,8 +132,8 @@ def test_small_counts_about_children_are_hidden_in_downloads(charts: Project) ->
     assert data["suppressed"].startswith("[c]: not shown")
 
 
-def test_figures_and_registers_download_too(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_figures_and_registers_download_too(charts_built: Built) -> None:
+    charts, _result = charts_built
     catalogue = Catalogue.load(charts.root)
     facts = catalogue.entry("facts").dataset
     assert isinstance(facts, FiguresDataset)
@@ -147,8 +155,8 @@ def test_figures_and_registers_download_too(charts: Project) -> None:
     assert data["records"][0]["finding"] == "More children report bullying than across England."
 
 
-def test_data_page_lists_every_dataset_with_its_links(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_data_page_lists_every_dataset_with_its_links(charts_built: Built) -> None:
+    charts, _result = charts_built
     page = charts.html("data")
     table = page.select_one("table.lscb-catalogue-table")
     assert table is not None
@@ -230,7 +238,7 @@ def test_every_shipped_dataset_downloads_as_csv_and_json_with_the_same_figures()
     catalogue = Catalogue.load(REPO)
     assert catalogue.problems == []
     files = dict(all_files(catalogue))
-    policy = policy_of(catalogue.settings)
+    view = published_view(catalogue)
     tables = 0
     for entry in catalogue.entries.values():
         dataset = entry.dataset
@@ -243,7 +251,7 @@ def test_every_shipped_dataset_downloads_as_csv_and_json_with_the_same_figures()
             stem = f"{DATA.replace('2009-10', str(entry.year))}/{entry.id}.{name}"
             rows = list(csv.reader(io.StringIO(files[f"{stem}.csv"])))
             data = json.loads(files[f"{stem}.json"])
-            published = publishable_table(dataset, name, policy)
+            published = view.table(entry, name)
             cells = [*published.rows, *([published.total] if published.total else [])]
             json_rows = [*data["rows"], *([data["total"]] if data["total"] else [])]
             assert len(rows) - 1 == len(cells) == len(json_rows)

@@ -10,8 +10,10 @@ The year defaults to the page's year, or else the current year in ``conf/lscb.to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +93,10 @@ class Catalogue:
     bib_keys: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     invalid: set[tuple[str | None, str]] = field(default_factory=set)
+    derived: dict[str, Cell] = field(default_factory=dict)
+    """The value of each figure worked out by a ``formula``, by its full address."""
+    formulas: dict[str, tuple[tuple[int, FigureRef], ...]] = field(default_factory=dict)
+    """Each formula figure's terms: (+1 or -1, the figure), by the formula figure's address."""
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -118,6 +124,11 @@ class Catalogue:
         for path in cat.files:
             cat._load_file(path, exceptions, readable)
         cat.problems.extend(exceptions.stale(readable))
+        cat.problems.extend(cat._check_child_topics())
+        cat.problems.extend(cat._derive())
+        from .prose import check_prose  # noqa: PLC0415 - prose resolves through the catalogue
+
+        cat.problems.extend(check_prose(cat))
         cat.problems.sort()
         return cat
 
@@ -167,6 +178,80 @@ class Catalogue:
         self.problems.extend(check_declaration(located, dataset, self.settings.child_topics))
         if not problems and not unapproved:
             self.entries[(year, ident)] = entry
+
+    def _derive(self) -> Iterator[Problem]:
+        """Work out every figure declared by a ``formula`` from the figures it names."""
+        for entry in sorted(self.entries.values(), key=lambda e: (str(e.year), e.id)):
+            dataset = entry.dataset
+            if not isinstance(dataset, FiguresDataset):
+                continue
+            for name, figure in dataset.figures.items():
+                if figure.formula is None:
+                    continue
+                path: tuple[PathPart, ...] = ("figures", name, "formula")
+                terms: list[tuple[int, FigureRef]] = []
+                problem = None
+                for sign, address in parse_formula(figure.formula):
+                    if not address:
+                        problem = (
+                            f"cannot read {figure.formula!r}: write figure addresses joined by "
+                            "+ and -, such as 'budget.income/total/actual - "
+                            "budget.expenditure/total/actual'"
+                        )
+                        break
+                    try:
+                        ref = self.resolve(address, entry.year)
+                    except InvalidDataError:
+                        problem = ""  # that file's own problems are reported already
+                        break
+                    except AddressError as err:
+                        problem = f"{address!r}: {err}"
+                        break
+                    if ref.address in self.formulas or self._is_formula(ref):
+                        problem = f"{address!r} is itself worked out by a formula; name its parts"
+                        break
+                    if ref.spec.unit != figure.unit:
+                        problem = (
+                            f"{address!r} is a {ref.spec.unit} figure; every part of a "
+                            f"{figure.unit} formula must be {figure.unit}"
+                        )
+                        break
+                    terms.append((sign, ref))
+                if problem is not None:
+                    if problem:
+                        yield entry.located.problem(path, problem, rule="reference")
+                    continue
+                full = _full(entry, f"{entry.id}/{name}")
+                self.formulas[full] = tuple(terms)
+                self.derived[full] = _work_out(terms, figure.pence or figure.unit != "money")
+
+    def _is_formula(self, ref: FigureRef) -> bool:
+        dataset = ref.entry.dataset
+        if not isinstance(dataset, FiguresDataset):
+            return False
+        return dataset.figures[ref.address.rpartition("/")[2]].formula is not None
+
+    def _check_child_topics(self) -> Iterator[Problem]:
+        """Each of ``child_topics`` in ``conf/lscb.toml`` is a topic of ``conf/topics.yaml``:
+        a misspelt one would let files on that topic publish small counts undeclared."""
+        from .topics import Topics  # noqa: PLC0415
+
+        settings = self.settings
+        topics = Topics.load(settings.topics_path)
+        if topics.missing or topics.problems:
+            return
+        config = settings.root / "conf" / "lscb.toml"
+        for name in settings.child_topics:
+            line = child_topics_line(config, name)
+            if name not in topics.topics and line:  # the defaults serve any list of topics
+                yield Problem(
+                    display_path(config),
+                    line,
+                    0,
+                    "disclosure.child_topics",
+                    f"'{name}' is not a topic in {topics.file}" + _near(name, topics.topics),
+                    "config",
+                )
 
     def _check_sources(self, entry: Entry) -> Iterator[Problem]:
         if not self.bib_keys:
@@ -273,10 +358,12 @@ class Catalogue:
     def _figure_ref(self, entry: Entry, address: str, name: str) -> FigureRef:
         figure = entry.dataset.figures[name]  # type: ignore[union-attr]
         spec = UnitSpec(unit=figure.unit, per=figure.per, pence=figure.pence)
-        line, col = entry.position(("figures", name, "value"))
+        full = _full(entry, address)
+        where = "formula" if figure.formula is not None else "value"
+        line, col = entry.position(("figures", name, where))
         return FigureRef(
-            address=_full(entry, address),
-            value=figure.value,
+            address=full,
+            value=self.derived.get(full) if figure.formula is not None else figure.value,
             spec=spec,
             label=figure.label,
             source=figure.source or entry.dataset.source,
@@ -314,7 +401,7 @@ class Catalogue:
         column = columns[column_key]
         spec = row_spec(column_spec(column), row)
         line, col = entry.position(("tables", table_name, *path, column_key))
-        label = f"{table.title}: {_row_label(table, row)}, {column.label}"
+        label = f"{table.title}: {row_label(table, row)}, {column.label}"
         return FigureRef(
             address=_full(entry, address),
             value=row.get(column_key),
@@ -353,11 +440,65 @@ class Catalogue:
             del year
 
 
-def _row_label(table: Table, row: dict[str, Any]) -> str:
+def row_label(table: Table, row: dict[str, Any]) -> str:
+    """A row's name on the page: its first text cell, or its key."""
     for column in table.columns:
         if column.unit == "text" and row.get(column.key):
             return str(row[column.key])
     return str(row.get("key", "total"))
+
+
+def parse_formula(formula: str) -> list[tuple[int, str]]:
+    """A formula's terms, (+1 or -1, address); an address of ``""`` if it can not be read.
+
+    Addresses contain hyphens, so a minus sign is one with spaces round it (``a - b``).
+    """
+    terms: list[tuple[int, str]] = []
+    text = formula.strip()
+    sign = 1
+    for index, raw in enumerate(re.split(r"(\s\+\s|\s-\s|\+)", f" {text} ")):
+        piece = raw.strip()
+        if index % 2:
+            sign = -1 if piece == "-" else 1
+            continue
+        if not piece:
+            return [(1, "")]
+        if not re.fullmatch(r"[\w.:/-]+", piece):
+            return [(1, "")]
+        terms.append((sign, piece))
+    return terms or [(1, "")]
+
+
+def _work_out(terms: list[tuple[int, FigureRef]], keep_fraction: bool) -> Cell:
+    """The sum of the signed terms, or ``None`` if one of them is not a number."""
+    total = Decimal(0)
+    for sign, ref in terms:
+        value = ref.value
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return None
+        total += sign * Decimal(value)
+    if not keep_fraction and total == total.to_integral_value():
+        return int(total)
+    if all(isinstance(ref.value, int) for _s, ref in terms):
+        return int(total)
+    return total
+
+
+def child_topics_line(path: Path, name: str) -> int:
+    """The line of *path* that names *name* in ``child_topics`` (0 if it is not named)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if line.strip().startswith("child_topics"):
+            inside = True
+        if inside and (f'"{name}"' in line or f"'{name}'" in line):
+            return number
+        if inside and "]" in line:
+            inside = False
+    return 0
 
 
 def _full(entry: Entry, address: str) -> str:

@@ -86,13 +86,23 @@ def is_primary(value: int, threshold: int) -> bool:
     return 1 <= value <= threshold
 
 
-def protect(values: Mapping[K, int], lines: Sequence[Line[K]], threshold: int) -> Suppression[K]:
+def protect(
+    values: Mapping[K, int],
+    lines: Sequence[Line[K]],
+    threshold: int,
+    primary: Iterable[K] | None = None,
+) -> Suppression[K]:
     """Choose the cells to hide in a table of counts.
 
     *values* holds every count cell of the table; *lines* says which cells add up to which
-    total. Cells that are in *values* but in no line are only primary-suppressed.
+    total. Cells that are in *values* but in no line are only primary-suppressed. *primary*,
+    if given, names the cells hidden for their own sake (by default, every count from 1 up to
+    the threshold).
     """
-    primary = frozenset(cell for cell, value in values.items() if is_primary(value, threshold))
+    if primary is None:
+        primary = frozenset(cell for cell, value in values.items() if is_primary(value, threshold))
+    else:
+        primary = frozenset(cell for cell in primary if cell in values)
     hidden = set(primary)
     usable = [line for line in lines if all(cell in values for cell in line.cells)]
     order = {cell: index for index, cell in enumerate(values)}
@@ -256,7 +266,24 @@ class Suppressed:
         return hash(("Suppressed", self.symbol))
 
 
-PublishedCell = Cell | Suppressed
+NOT_REPORTED = "not reported"
+NOT_YET_ENTERED = "not yet entered"
+
+
+@dataclass(frozen=True)
+class NotReported:
+    """A figure the report does not give; ``str()`` is what the page shows in its place."""
+
+    reason: str
+    label: str = NOT_REPORTED
+    """What the page shows: "not reported", or "not yet entered" while a year is entered."""
+
+    def __str__(self) -> str:
+        return self.label
+
+
+PublishedCell = Cell | Suppressed | NotReported
+"""A cell as it may be published: its value, the suppression symbol, or "not reported"."""
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,13 @@ class Table(_Model):
     section: Text | None = None
     period: Text | None = None
     notes: Prose | None = None
+    not_reported: dict[Text, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Why a figure is blank: '<row>/<column>' of each cell written as null, and the "
+            "reason the site shows for it ('The report gives no England figure')."
+        ),
+    )
 
 
 class _Rule(_Model):
@@ -185,6 +192,13 @@ class DatasetBase(_Model):
         default=None,
         description="The board has already published these figures in full: why, and when.",
     )
+    not_yet_entered: bool = Field(
+        default=False,
+        description=(
+            "The year's figures are still being entered: a null figure is shown as 'not yet "
+            "entered'. Set by 'lscb-kb new-year'; remove it once every figure is entered."
+        ),
+    )
 
 
 class TablesDataset(DatasetBase):
@@ -205,6 +219,19 @@ class Figure(_Model):
     section: Text | None = None
     source: Text | None = None
     notes: Prose | None = None
+    not_reported: Text | None = Field(
+        default=None,
+        description="Why the value is null: the reason the site shows in its place.",
+    )
+    formula: Text | None = Field(
+        default=None,
+        description=(
+            "A figure worked out from others: addresses joined by + and -, such as "
+            "'budget.income/total/actual - budget.expenditure/total/actual'. The site shows "
+            "the result; 'value' is what the report printed (null if it printed none), and "
+            "the check compares the two."
+        ),
+    )
 
 
 class FiguresDataset(DatasetBase):

@@ -52,7 +52,8 @@ def _empty_row(row: CommentedMap, numeric: set[str]) -> None:
             row[key] = None
 
 
-def _new_table(table: CommentedMap) -> None:
+def _new_table(table: CommentedMap) -> bool:
+    """Empty a table's figures; whether it had any."""
     numeric = {
         str(c["key"])
         for c in table.get("columns", [])
@@ -62,8 +63,9 @@ def _new_table(table: CommentedMap) -> None:
         _empty_row(row, numeric)
     if table.get("total") is not None:
         _empty_row(table["total"], numeric)
-    for key in ("notes", "period"):
+    for key in ("notes", "period", "not_reported"):
         table.pop(key, None)
+    return bool(numeric)
 
 
 def _carry_records(records: CommentedSeq, old: str) -> CommentedSeq:
@@ -104,13 +106,18 @@ def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | N
     for key in ("notes", "published_in_full"):
         document.pop(key, None)  # a new year's figures are protected until marked published
     _retitle(document, _label(old), _label(new))
+    # The year's figures are still to be entered: shown as "not yet entered", never as a blank
+    # or as the last year's figure.
     if kind == "tables":
-        for table in document["tables"].values():
-            _new_table(table)
+        emptied = [_new_table(table) for table in document["tables"].values()]
+        if any(emptied):
+            document["not_yet_entered"] = True
     elif kind == "figures":
         for figure in document["figures"].values():
             figure["value"] = None
             figure.pop("notes", None)
+            figure.pop("not_reported", None)
+        document["not_yet_entered"] = True
     elif kind == "register":
         carried = _carry_records(document["records"], _label(old))
         if not carried:

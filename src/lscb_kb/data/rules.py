@@ -55,6 +55,9 @@ class Outcome:
     line: int
     column: int
     note: str | None = None
+    kind: str = ""
+    """The rule's kind (``sum``, ``share``, ``total-row`` ...): what its figures are to each
+    other, which the published view reads to hide what a hidden figure would give away."""
 
 
 def _decimals(value: Decimal) -> int:
@@ -151,6 +154,7 @@ class _Evaluator:
                 total.file,
                 total.line,
                 total.column,
+                kind="total-row",
             )
 
     def _total_column(self, entry: Entry, name: str, table: Table) -> Iterator[Outcome]:
@@ -175,6 +179,7 @@ class _Evaluator:
                 total.file,
                 total.line,
                 total.column,
+                kind="total-column",
             )
 
     # -- declared rules -----------------------------------------------------------------------
@@ -199,6 +204,7 @@ class _Evaluator:
                 line,
                 column,
                 rule.note,
+                rule.kind,
             )
 
     def _rule(
@@ -334,11 +340,51 @@ def evaluate(catalogue: Catalogue) -> tuple[list[Outcome], list[Problem]]:
         rules = getattr(entry.dataset, "rules", [])
         if rules:
             outcomes.extend(evaluator.declared(rules, entry.id, entry.year, entry.located))
+    outcomes.extend(_formulas(catalogue))
     model, located, problems = load_rules_file(catalogue.settings.root)
     evaluator.problems.extend(problems)
     if model is not None and located is not None:
         outcomes.extend(evaluator.declared(model.rules, "rules", None, located))
     return outcomes, evaluator.problems
+
+
+def _formulas(catalogue: Catalogue) -> Iterator[Outcome]:
+    """Each figure worked out by a formula, against what the report printed (if anything).
+
+    Its rule id is ``formula:<dataset>/<figure>``; a formula figure the report did not print
+    holds by definition, and is listed so that the published view knows what it is made of.
+    """
+    for address, terms in sorted(catalogue.formulas.items()):
+        year, _, local = address.rpartition(":")
+        ident, _, name = local.partition("/")
+        entry = catalogue.entry(ident, year or None)
+        figure = entry.dataset.figures[name]  # type: ignore[union-attr]
+        ref = catalogue.resolve(address)
+        printed = figure.value
+        worked = ref.value
+        parts = " ".join(
+            f"{'-' if sign < 0 else '+'} {_shown(part)}" for sign, part in terms
+        ).removeprefix("+ ")
+        if printed is None or worked is None:
+            holds, message = True, f"{parts} is {_shown(ref)}"
+        else:
+            holds = Decimal(printed) == Decimal(worked)  # type: ignore[arg-type]
+            message = (
+                f"{parts} is {_shown(ref)}, but the report prints {format_value(printed, ref.spec)}"
+                if not holds
+                else f"{parts} is {_shown(ref)}, as the report prints"
+            )
+        yield Outcome(
+            f"formula:{local}",
+            entry.year,
+            holds,
+            message,
+            (*(part for _s, part in terms), ref),
+            ref.file,
+            ref.line,
+            ref.column,
+            kind="formula",
+        )
 
 
 def _register(catalogue: Catalogue) -> list[tuple[Entry, int, str]]:

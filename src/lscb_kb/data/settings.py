@@ -15,7 +15,7 @@ CHILD_TOPICS = (
     "allegations",
     "child-deaths",
     "child-protection",
-    "children-in-care",
+    "looked-after-children",
     "private-fostering",
     "serious-case-reviews",
 )

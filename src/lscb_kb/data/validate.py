@@ -13,6 +13,8 @@ from .models import (
     MODELS,
     RESERVED_ROW_KEYS,
     Dataset,
+    Figure,
+    FiguresDataset,
     GlossaryDataset,
     RegisterDataset,
     Table,
@@ -145,7 +147,18 @@ def validate_document(
     problems = []
     if isinstance(dataset, TablesDataset):
         for key, table in dataset.tables.items():
-            problems.extend(_check_table(located, ("tables", key), table))
+            problems.extend(_check_table(located, ("tables", key), table, dataset.not_yet_entered))
+    elif isinstance(dataset, FiguresDataset):
+        problems.extend(_check_figures(located, dataset.figures, dataset.not_yet_entered))
+    if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.not_yet_entered:
+        if not _has_blank(dataset):
+            problems.append(
+                located.problem(
+                    ("not_yet_entered",),
+                    "every figure is entered: remove 'not_yet_entered'",
+                    at_key=True,
+                )
+            )
     elif isinstance(dataset, RegisterDataset):
         problems.extend(_check_unique(located, "records", [r.id for r in dataset.records], "id"))
     elif isinstance(dataset, GlossaryDataset):
@@ -165,7 +178,20 @@ def column_spec(column: Any) -> UnitSpec:
     return UnitSpec(unit=column.unit, per=column.per, pence=column.pence)
 
 
-def _check_table(located: Located, base: tuple[PathPart, ...], table: Table) -> Iterator[Problem]:
+def _has_blank(dataset: TablesDataset | FiguresDataset) -> bool:
+    if isinstance(dataset, FiguresDataset):
+        return any(f.value is None and f.formula is None for f in dataset.figures.values())
+    for table in dataset.tables.values():
+        for row in [*table.rows, *([table.total] if table.total is not None else [])]:
+            for column in table.columns:
+                if row_spec(column_spec(column), row).numeric and row.get(column.key) is None:
+                    return True
+    return False
+
+
+def _check_table(
+    located: Located, base: tuple[PathPart, ...], table: Table, pending: bool = False
+) -> Iterator[Problem]:
     keys = [c.key for c in table.columns]
     seen_columns: set[str] = set()
     for index, column in enumerate(table.columns):
@@ -245,6 +271,84 @@ def _check_table(located: Located, base: tuple[PathPart, ...], table: Table) -> 
             reason = check_value(value, row_spec(specs[name], row))
             if reason:
                 yield located.problem((*path, name), reason)
+    yield from _check_blanks(located, base, table, rows, pending)
+
+
+def _check_blanks(
+    located: Located,
+    base: tuple[PathPart, ...],
+    table: Table,
+    rows: list[tuple[tuple[PathPart, ...], dict[str, Any]]],
+    pending: bool,
+) -> Iterator[Problem]:
+    """Every blank figure is an explicit ``null`` whose reason ``not_reported`` gives (or, in
+    a file whose figures are ``not_yet_entered``, one still to be entered)."""
+    blanks: set[str] = set()
+    for path, row in rows:
+        row_key = str(row.get("key", "total"))
+        for column in table.columns:
+            spec = row_spec(column_spec(column), row)
+            if not spec.numeric:
+                continue
+            name = f"{row_key}/{column.key}"
+            if column.key not in row:
+                if path[-1] == "total":
+                    continue  # a total row need not total every column (a rate, a share)
+                yield located.problem(
+                    path,
+                    f"has no value for '{column.key}': write '{column.key}: null' and say why "
+                    f"under the table's 'not_reported' ('{name}: <reason>'), so the site shows "
+                    "'not reported' with the reason instead of a blank",
+                )
+            elif row[column.key] is None:
+                blanks.add(name)
+                if name not in table.not_reported and not pending:
+                    yield located.problem(
+                        (*path, column.key),
+                        f"is null: say why under the table's 'not_reported' ('{name}: "
+                        "<reason>'), so the site shows 'not reported' with the reason",
+                    )
+    for name in table.not_reported:
+        if name not in blanks:
+            yield located.problem(
+                (*base, "not_reported", name),
+                f"'{name}' is not a null figure of this table; 'not_reported' names each "
+                "cell written as null, as '<row>/<column>'",
+                at_key=True,
+            )
+
+
+def _check_figures(
+    located: Located, figures: dict[str, Figure], pending: bool = False
+) -> Iterator[Problem]:
+    """Every single figure against its unit, as a table's cells are checked against theirs."""
+    for name, figure in figures.items():
+        path: tuple[PathPart, ...] = ("figures", name)
+        spec = UnitSpec(unit=figure.unit, per=figure.per, pence=figure.pence)
+        reason = check_value(figure.value, spec)
+        if reason:
+            yield located.problem((*path, "value"), reason)
+        elif figure.formula is not None and not spec.numeric:
+            yield located.problem(
+                (*path, "formula"), f"belongs only to a number; this figure's unit is {figure.unit}"
+            )
+        elif (
+            figure.value is None
+            and figure.not_reported is None
+            and figure.formula is None
+            and not pending
+        ):
+            yield located.problem(
+                (*path, "value"),
+                "is null: say why with 'not_reported: <reason>', so the site shows "
+                "'not reported' with the reason",
+            )
+        elif figure.value is not None and figure.not_reported is not None:
+            yield located.problem(
+                (*path, "not_reported"),
+                "belongs only to a figure whose value is null",
+                at_key=True,
+            )
 
 
 def _check_unique(located: Located, field: str, values: list[str], name: str) -> Iterator[Problem]:

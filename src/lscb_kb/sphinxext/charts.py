@@ -38,12 +38,13 @@ from docutils.parsers.rst import directives
 from sphinx.util.osutil import relative_uri
 
 from ..data import AddressError
-from ..data.disclosure import PublishedCell, Suppressed
+from ..data.disclosure import Suppressed
 from ..data.models import Table, TablesDataset
 from ..data.units import UnitSpec, format_value
 from ..data.validate import column_spec, row_spec
+from ..data.view import NOT_REPORTED, NotReported, ShownCell
 from .downloads import publishable_rows
-from .shared import LscbDirective, LscbWarning, warn, write_if_changed
+from .shared import LscbDirective, LscbWarning, get_view, warn, write_if_changed
 from .table import DataTableDirective
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class Series:
     """One set of bars: a column of the table (or a row, when the chart is turned round)."""
 
     label: str
-    cells: tuple[PublishedCell, ...]
+    cells: tuple[ShownCell, ...]
 
 
 @dataclass(frozen=True)
@@ -101,23 +102,25 @@ class Chart:
     notes: tuple[str, ...] = field(default=())
 
 
-def short_value(value: PublishedCell, spec: UnitSpec) -> str:
+def short_value(value: ShownCell, spec: UnitSpec) -> str:
     """A bar's label: ``73.5%``, ``£81,751``, ``63``, ``85.5`` (the axis names a rate's unit)."""
     if isinstance(value, Suppressed):
         return str(value)
-    if value is None:
-        return "no figure"
+    if value is None or isinstance(value, NotReported):
+        return NOT_REPORTED
     if spec.unit == "rate":
         return format_value(value, UnitSpec(unit="count"))
     return format_value(value, spec)
 
 
-def spoken_value(value: PublishedCell, spec: UnitSpec) -> str:
+def spoken_value(value: ShownCell, spec: UnitSpec) -> str:
     """A value as the text alternative says it, with its unit in words."""
     if isinstance(value, Suppressed):
         return f"{value} (not shown, to protect the children concerned)"
+    if isinstance(value, NotReported):
+        return f"{NOT_REPORTED} ({value.reason.rstrip('.')})"
     if value is None:
-        return "no figure"
+        return NOT_REPORTED
     return format_value(value, spec)
 
 
@@ -145,7 +148,7 @@ def unit_phrase(spec: UnitSpec) -> str:
     }.get(spec.unit, "")
 
 
-def numeric(value: PublishedCell) -> float | None:
+def numeric(value: ShownCell) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return None
     return float(value)
@@ -203,7 +206,7 @@ def describe(chart: Chart) -> str:
     return " ".join(parts)
 
 
-def _extremes(pairs: list[tuple[str, PublishedCell]], spec: UnitSpec) -> list[str]:
+def _extremes(pairs: list[tuple[str, ShownCell]], spec: UnitSpec) -> list[str]:
     known = [(name, cell, numeric(cell)) for name, cell in pairs if numeric(cell) is not None]
     if not known:
         return ["No figures are shown."]
@@ -640,7 +643,7 @@ class DataChartDirective(LscbDirective):
     def chart(self, entry: Entry, name: str, table: Table) -> Chart:
         dataset = entry.dataset
         assert isinstance(dataset, TablesDataset)
-        published = publishable_rows(entry, name, self.catalogue.settings)
+        published = publishable_rows(entry, name, self.catalogue.settings, get_view(self.env))
         rows = list(zip(table.rows, published.rows, strict=True))
         row_keys = [str(row.get("key")) for row in table.rows]
         if "rows" in self.options:

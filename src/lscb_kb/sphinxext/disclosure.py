@@ -70,6 +70,14 @@ def published_note(sentence: str) -> nodes.paragraph:
     return nodes.paragraph(sentence, sentence, classes=[IN_FULL_CLASS])
 
 
+def not_reported_note(sentence: str) -> nodes.paragraph:
+    """Why a figure shown as "not reported" is missing: "<figure>: <reason>"."""
+    para = nodes.paragraph(classes=["lscb-not-reported-note"])
+    para += nodes.strong("Not reported", "Not reported")
+    para += nodes.Text(f" – {sentence}")
+    return para
+
+
 def _last_section(document: nodes.document) -> nodes.Element:
     node: nodes.Element = document
     while node.children and isinstance(node.children[-1], nodes.section):
@@ -97,17 +105,23 @@ class DisclosureLegend(SphinxTransform):
             if SUPPRESSED_CLASS in node["classes"] and outside_tables(node)
         ]
         sentences: list[str] = []
+        missing: list[str] = []
         for node in self.document.findall(nodes.inline):
             sentence = node.get("lscb_in_full")
             if sentence and sentence not in sentences:
                 sentences.append(sentence)
-        if not hidden and not sentences:
+            reason = node.get("lscb_not_reported")
+            if reason and reason not in missing:
+                missing.append(reason)
+        if not hidden and not sentences and not missing:
             return
         box = nodes.container(classes=["lscb-page-legend"])
         if hidden:
             box += legend(self.env)
         for sentence in sentences:
             box += published_note(sentence)
+        for reason in missing:
+            box += not_reported_note(reason)
         _last_section(self.document).append(box)
 
 

@@ -14,8 +14,14 @@ from docutils import nodes
 from ..data.catalogue import FigureRef
 from ..data.models import DiscrepancyRegister, FiguresDataset, TablesDataset
 from ..data.rules import RULES_FILE, check_figures
+from .figure import figure_node
 from .register import _field
-from .shared import LscbDirective, LscbWarning
+from .shared import LscbDirective, LscbWarning, get_view, prose_nodes
+
+HIDDEN_FINDING = (
+    "The figures do not agree. The check's working is not shown, because it would give away "
+    "a figure hidden to protect the children concerned."
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -69,6 +75,7 @@ class DataDiscrepanciesDirective(LscbDirective):
                 "data-discrepancies: there is no discrepancy register "
                 "(kind: discrepancies) in data/"
             )
+        view = get_view(self.env)
         container = nodes.container(classes=["lscb-register", "lscb-discrepancies"])
         for entry in sorted(registers, key=lambda e: str(e.year)):
             dataset = entry.dataset
@@ -85,22 +92,22 @@ class DataDiscrepanciesDirective(LscbDirective):
                     for figure in outcome.figures:
                         para = nodes.paragraph()
                         para += nodes.Text(f"{figure.label}: ")
-                        para += nodes.inline(figure.text, figure.text, classes=["lscb-figure"])
+                        para += figure_node(self.env, view.figure(figure))
                         section = figure_section(figure)
                         if section:
                             para += nodes.Text(f" (section {section})")
                         figures += nodes.list_item("", para)
                     fields += _field("The figures", [figures])
-                    fields += _field(
-                        "What the check found",
-                        [
-                            nodes.paragraph(
-                                "", outcome.message[0].upper() + outcome.message[1:] + "."
-                            )
-                        ],
+                    # The rule's message quotes the raw figures: it is shown only when every
+                    # figure it compares may be shown.
+                    found = (
+                        HIDDEN_FINDING
+                        if view.outcome_hidden(outcome)
+                        else outcome.message[0].upper() + outcome.message[1:] + "."
                     )
-                fields += _field("What this site shows", [nodes.paragraph("", item.uses)])
-                fields += _field("What to know", [nodes.paragraph("", item.reader_note)])
+                    fields += _field("What the check found", [nodes.paragraph("", found)])
+                fields += _field("What this site shows", prose_nodes(item.uses, self, entry.year))
+                fields += _field("What to know", prose_nodes(item.reader_note, self, entry.year))
                 reference = nodes.paragraph()
                 reference += nodes.literal(item.id, item.id)
                 year = f", {entry.year}" if entry.year else ""

@@ -31,14 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from ..data.disclosure import (
-    PublishedCell,
-    PublishedTable,
-    Suppressed,
-    policy_of,
-    publishable_figure,
-    publishable_table,
-)
+from ..data.disclosure import PublishedTable, Suppressed
 from ..data.models import (
     STATUS_LABELS,
     Column,
@@ -49,8 +42,10 @@ from ..data.models import (
     Table,
     TablesDataset,
 )
+from ..data.prose import prose_text
 from ..data.units import UnitSpec
 from ..data.validate import column_spec, row_spec
+from ..data.view import NotReported, PublishedView, ShownCell, published_view
 from ..provenance import build_info, stamp
 from .shared import LscbDirective, cite, get_catalogue, table_skeleton, write_if_changed
 
@@ -69,20 +64,31 @@ UNIT_WORDS = {"count": "number", "percent": "%", "money": "£", "text": "", "dat
 # -- disclosure control ----------------------------------------------------------------------
 
 
-def publishable_rows(entry: Entry, table_name: str, settings: Settings) -> PublishedTable:
+def single_view(entry: Entry, settings: Settings) -> PublishedView:
+    """A published view of one file on its own (for a download made outside a build)."""
+    from ..data.catalogue import Catalogue  # noqa: PLC0415
+
+    return published_view(Catalogue(settings=settings, entries={(entry.year, entry.id): entry}))
+
+
+def publishable_rows(
+    entry: Entry, table_name: str, settings: Settings, view: PublishedView | None = None
+) -> PublishedTable:
     """The rows (and total row) of a table as they may be published, for pages and downloads.
 
-    The one place where the downloads and the charts meet disclosure control: a count about
-    individual children below the threshold (and any count from which it could be worked back)
-    arrives as :class:`~lscb_kb.data.disclosure.Suppressed`, never as the number.
+    The published view decides: a count about individual children below the threshold (and
+    any figure from which it could be worked back) arrives as
+    :class:`~lscb_kb.data.disclosure.Suppressed`, never as the number.
     """
-    return publishable_table(entry.dataset, table_name, policy_of(settings))
+    return (view or single_view(entry, settings)).table(entry, table_name)
 
 
-def publishable_figure_value(entry: Entry, name: str, settings: Settings) -> PublishedCell:
+def publishable_figure_value(
+    entry: Entry, name: str, settings: Settings, view: PublishedView | None = None
+) -> ShownCell:
     """One single figure as it may be published."""
-    _status, value = publishable_figure(entry.dataset, name, policy_of(settings))
-    return value
+    view = view or single_view(entry, settings)
+    return view.resolve(f"{entry.id}/{name}", entry.year).cell
 
 
 # -- what is downloadable --------------------------------------------------------------------
@@ -158,11 +164,11 @@ def _unit_words(spec: UnitSpec) -> str:
     return UNIT_WORDS[spec.unit]
 
 
-def _plain(value: PublishedCell) -> str:
+def _plain(value: ShownCell) -> str:
     """A cell as CSV text: numbers as typed (``103158.60``), blanks empty, hidden as symbol."""
     if value is None:
         return ""
-    if isinstance(value, Suppressed):
+    if isinstance(value, Suppressed | NotReported):
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -175,6 +181,8 @@ def _json_value(value: Any) -> Any:
     """A cell as a JSON value: numbers as numbers, dates as ISO text, hidden as the symbol."""
     if isinstance(value, Suppressed):
         return str(value)
+    if isinstance(value, NotReported):
+        return None
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, Decimal):
@@ -190,10 +198,9 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _prose(value: str | list[str] | None) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else "\n".join(value)
+def _prose(value: str | list[str] | None, view: PublishedView, year: str | None) -> str:
+    """Data prose as plain text, its figures written as the site shows them."""
+    return "\n".join(_notes(value, view, year))
 
 
 CsvCell = str | int | Decimal
@@ -242,7 +249,7 @@ def _csv(header: list[str], rows: list[list[CsvCell]]) -> str:
     return buffer.getvalue()
 
 
-def _cell(value: PublishedCell, spec: UnitSpec) -> CsvCell:
+def _cell(value: ShownCell, spec: UnitSpec) -> CsvCell:
     """A published cell for the CSV: a number if its unit is numeric and it is a number."""
     if spec.numeric and isinstance(value, int | Decimal) and not isinstance(value, bool):
         return value
@@ -253,7 +260,7 @@ def _json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _about(entry: Entry, settings: Settings) -> dict[str, Any]:
+def _about(entry: Entry, settings: Settings, view: PublishedView) -> dict[str, Any]:
     dataset = entry.dataset
     return {
         "id": entry.id,
@@ -263,26 +270,31 @@ def _about(entry: Entry, settings: Settings) -> dict[str, Any]:
         "source": dataset.source,
         "section": getattr(dataset, "section", None),
         "licence": {"name": settings.licence, "url": settings.licence_url},
-        "notes": _notes(getattr(dataset, "notes", None)),
+        "notes": _notes(getattr(dataset, "notes", None), view, entry.year),
     }
 
 
-def _notes(value: str | list[str] | None) -> list[str]:
+def _notes(value: str | list[str] | None, view: PublishedView, year: str | None) -> list[str]:
+    """Data prose as a list of plain texts, its figures written as the site shows them."""
     if value is None:
         return []
-    return [value] if isinstance(value, str) else list(value)
+    items = [value] if isinstance(value, str) else list(value)
+    return [prose_text(view, item, year) for item in items]
 
 
 def _row_units(table: Table) -> bool:
     return any(key in row for row in table.rows for key in ("unit", "per"))
 
 
-def table_contents(entry: Entry, name: str, settings: Settings) -> tuple[str, str]:
+def table_contents(
+    entry: Entry, name: str, settings: Settings, view: PublishedView | None = None
+) -> tuple[str, str]:
     """The CSV and JSON of one table, as they may be published."""
     dataset = entry.dataset
     assert isinstance(dataset, TablesDataset)
     table = dataset.tables[name]
-    published = publishable_rows(entry, name, settings)
+    view = view or single_view(entry, settings)
+    published = publishable_rows(entry, name, settings, view)
     source = table.source or dataset.source
     mixed = _row_units(table)
     header = ["key", *(heading(c) for c in table.columns)]
@@ -299,7 +311,7 @@ def table_contents(entry: Entry, name: str, settings: Settings) -> tuple[str, st
             line.append(_row_unit(table, original))
         line.append(source)
         body.append(line)
-    about = _about(entry, settings)
+    about = _about(entry, settings, view)
     about.update(
         {
             "table": name,
@@ -307,7 +319,8 @@ def table_contents(entry: Entry, name: str, settings: Settings) -> tuple[str, st
             "period": table.period or dataset.period,
             "source": source,
             "section": table.section or dataset.section,
-            "notes": [*about["notes"], *_notes(table.notes)],
+            "notes": [*about["notes"], *_notes(table.notes, view, entry.year)],
+            "not_reported": dict(table.not_reported) or None,
             "columns": [_column_json(c) for c in table.columns],
             "rows": [
                 {**{"key": original.get("key")}, **_row_json(table, original, row)}
@@ -345,9 +358,7 @@ def _column_json(column: Column) -> dict[str, Any]:
     return out
 
 
-def _row_json(
-    table: Table, original: dict[str, Any], row: dict[str, PublishedCell]
-) -> dict[str, Any]:
+def _row_json(table: Table, original: dict[str, Any], row: dict[str, ShownCell]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in table.columns:
         out[column.key] = _json_value(row.get(column.key))
@@ -357,15 +368,18 @@ def _row_json(
     return out
 
 
-def figures_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+def figures_contents(
+    entry: Entry, settings: Settings, view: PublishedView | None = None
+) -> tuple[str, str]:
     """The CSV and JSON of a file of single figures."""
+    view = view or single_view(entry, settings)
     dataset = entry.dataset
     assert isinstance(dataset, FiguresDataset)
     header = ["key", "label", "value", "unit", "section", "source"]
     body: list[list[CsvCell]] = []
     figures: list[dict[str, Any]] = []
     for name, figure in dataset.figures.items():
-        value = publishable_figure_value(entry, name, settings)
+        value = publishable_figure_value(entry, name, settings, view)
         spec = UnitSpec(unit=figure.unit, per=figure.per, pence=figure.pence)
         source = figure.source or dataset.source
         body.append(
@@ -385,16 +399,21 @@ def figures_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
             "unit": figure.unit,
             "section": figure.section,
             "source": source,
-            "notes": _notes(figure.notes),
+            "notes": _notes(figure.notes, view, entry.year),
+            "not_reported": figure.not_reported,
         }
         if figure.per is not None:
             item["per"] = figure.per
         figures.append(item)
-    return _csv(header, body), _json({**_about(entry, settings), "figures": figures})
+    return _csv(header, body), _json({**_about(entry, settings, view), "figures": figures})
 
 
-def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+def register_contents(
+    entry: Entry, settings: Settings, view: PublishedView | None = None
+) -> tuple[str, str]:
     """The CSV and JSON of a register of records."""
+    view = view or single_view(entry, settings)
+    year = entry.year
     dataset = entry.dataset
     assert isinstance(dataset, RegisterDataset)
     header = [
@@ -413,7 +432,8 @@ def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     body: list[list[CsvCell]] = []
     for record in dataset.records:
         history = "; ".join(
-            f"{c.period}: {STATUS_LABELS[c.status]}" + (f" ({c.note})" if c.note else "")
+            f"{c.period}: {STATUS_LABELS[c.status]}"
+            + (f" ({prose_text(view, c.note, year)})" if c.note else "")
             for c in record.history
         )
         body.append(
@@ -421,8 +441,8 @@ def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
                 record.id,
                 record.title,
                 STATUS_LABELS[record.status],
-                _prose(record.finding),
-                _prose(record.action),
+                _prose(record.finding, view, year),
+                _prose(record.action, view, year),
                 record.owner or "",
                 record.section or "",
                 record.period or "",
@@ -432,22 +452,46 @@ def register_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
             ]
         )
     records = [
-        {**r.model_dump(mode="json"), "source": r.source or dataset.source} for r in dataset.records
+        _rendered({**r.model_dump(mode="json"), "source": r.source or dataset.source}, view, year)
+        for r in dataset.records
     ]
-    return _csv(header, body), _json({**_about(entry, settings), "records": records})
+    return _csv(header, body), _json({**_about(entry, settings, view), "records": records})
 
 
-def discrepancies_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
+def _rendered(value: Any, view: PublishedView, year: str | None) -> Any:
+    """Every text of a dumped record with its figures written as the site shows them."""
+    if isinstance(value, str):
+        return prose_text(view, value, year)
+    if isinstance(value, list):
+        return [_rendered(item, view, year) for item in value]
+    if isinstance(value, dict):
+        return {key: _rendered(item, view, year) for key, item in value.items()}
+    return value
+
+
+def discrepancies_contents(
+    entry: Entry, settings: Settings, view: PublishedView | None = None
+) -> tuple[str, str]:
     """The CSV and JSON of the discrepancy register."""
+    view = view or single_view(entry, settings)
+    year = entry.year
     dataset = entry.dataset
     assert isinstance(dataset, DiscrepancyRegister)
     header = ["id", "rule", "title", "uses", "reader note", "topics", "source"]
     body: list[list[CsvCell]] = [
-        [d.id, d.rule, d.title, d.uses, d.reader_note, "; ".join(d.topics), dataset.source]
+        [
+            d.id,
+            d.rule,
+            prose_text(view, d.title, year),
+            prose_text(view, d.uses, year),
+            prose_text(view, d.reader_note, year),
+            "; ".join(d.topics),
+            dataset.source,
+        ]
         for d in dataset.discrepancies
     ]
-    items = [d.model_dump(mode="json") for d in dataset.discrepancies]
-    return _csv(header, body), _json({**_about(entry, settings), "discrepancies": items})
+    items = [_rendered(d.model_dump(mode="json"), view, year) for d in dataset.discrepancies]
+    return _csv(header, body), _json({**_about(entry, settings, view), "discrepancies": items})
 
 
 def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
@@ -460,29 +504,32 @@ def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
         for t in dataset.terms
     ]
     items = [t.model_dump(mode="json") for t in dataset.terms]
-    return _csv(header, body), _json({**_about(entry, settings), "terms": items})
+    view = single_view(entry, settings)
+    return _csv(header, body), _json({**_about(entry, settings, view), "terms": items})
 
 
-def contents(download: Download, settings: Settings) -> tuple[str, str]:
-    """The CSV and JSON text of one download."""
+def contents(download: Download, view: PublishedView) -> tuple[str, str]:
+    """The CSV and JSON text of one download, from the published view."""
+    settings = view.catalogue.settings
     entry, dataset = download.entry, download.entry.dataset
     if isinstance(dataset, TablesDataset):
         assert download.table is not None
-        return table_contents(entry, download.table, settings)
+        return table_contents(entry, download.table, settings, view)
     if isinstance(dataset, FiguresDataset):
-        return figures_contents(entry, settings)
+        return figures_contents(entry, settings, view)
     if isinstance(dataset, RegisterDataset):
-        return register_contents(entry, settings)
+        return register_contents(entry, settings, view)
     if isinstance(dataset, DiscrepancyRegister):
-        return discrepancies_contents(entry, settings)
+        return discrepancies_contents(entry, settings, view)
     return glossary_contents(entry, settings)
 
 
 def all_files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
     """Every download as (path inside the output, text), in a fixed order."""
+    view = published_view(catalogue)
     for entry in sorted_entries(catalogue):
         for download in downloads_of(entry):
-            csv_text, json_text = contents(download, catalogue.settings)
+            csv_text, json_text = contents(download, view)
             yield download.path("csv"), csv_text
             yield download.path("json"), json_text
 

@@ -3,6 +3,9 @@
 .. code-block:: md
 
    The board spent {fig}`budget.expenditure/employees/actual` on staff.
+
+:func:`figure_node` writes a figure of the published view; the role, data prose, year pages,
+trends and the notes on the figures all use it, so a figure looks the same wherever it is.
 """
 
 from __future__ import annotations
@@ -12,12 +15,41 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ..data import AddressError
-from ..data.disclosure import Suppressed, describe_publication, publishable_ref
+from ..data.view import NOT_REPORTED
 from .disclosure import policy, suppressed_node
-from .shared import LscbRole
+from .shared import LscbRole, get_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from ..data.view import Shown
+
+NOT_REPORTED_CLASS = "lscb-not-reported"
+
+
+def not_reported_node(reason: str) -> nodes.abbreviation:
+    """ "not reported" in place of a figure the report does not give; its title says why."""
+    return nodes.abbreviation(
+        NOT_REPORTED, NOT_REPORTED, explanation=reason, classes=[NOT_REPORTED_CLASS]
+    )
+
+
+def figure_node(env: BuildEnvironment, shown: Shown) -> nodes.inline:
+    """One figure as the page shows it: its text, the suppression symbol, or "not reported"."""
+    if shown.hidden:
+        node = nodes.inline("", "", classes=["lscb-figure"])
+        node += suppressed_node(shown.cell, policy(env))  # type: ignore[arg-type]
+        return node
+    if shown.reason is not None:
+        node = nodes.inline("", "", classes=["lscb-figure"])
+        node += not_reported_node(shown.reason)
+        node["lscb_not_reported"] = f"{shown.label}: {shown.reason}"
+        return node
+    node = nodes.inline(shown.text, shown.text, classes=["lscb-figure"])
+    if shown.in_full is not None:
+        node["lscb_in_full"] = shown.in_full
+    return node
 
 
 class FigureRole(LscbRole):
@@ -25,23 +57,13 @@ class FigureRole(LscbRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         address = self.text.strip()
+        view = get_view(self.env)
         try:
-            figure = self.catalogue.resolve(address)
+            ref = view.catalogue.resolve(address)
         except AddressError as err:
             return self.warn(f"fig {address!r}: {err}")
-        self.use(figure.entry)
-        pol = policy(self.env)
-        status, shown = publishable_ref(figure, pol)
-        if isinstance(shown, Suppressed):
-            node = nodes.inline("", "", classes=["lscb-figure"])
-            node += suppressed_node(shown, pol)
-            return [node], []
-        node = nodes.inline(figure.text, figure.text, classes=["lscb-figure"])
-        info = getattr(figure.entry.dataset, "published_in_full", None)
-        if status == "published-in-full" and info is not None:
-            title = figure.entry.dataset.title
-            node["lscb_in_full"] = f"{title}: {describe_publication(info)}"
-        return [node], []
+        self.use(ref.entry)
+        return [figure_node(self.env, view.figure(ref))], []
 
 
 def setup_figure_role(app: Sphinx) -> None:

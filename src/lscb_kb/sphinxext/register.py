@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from ..data import AddressError
 from ..data.models import STATUS_LABELS, Record, RegisterDataset
 from .html import record_title
-from .shared import LscbDirective, cite, prose_nodes
+from .shared import LscbDirective, cite, inline_prose, prose_nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -79,43 +79,52 @@ class DataRegisterDirective(LscbDirective):
             )
         container = nodes.container(classes=["lscb-register"])
         for record in records:
-            container += self.render(record, dataset.source)
+            container += render_record(self, record, dataset.source, entry.year)
         return [container]
 
-    def render(self, record: Record, default_source: str) -> nodes.container:
-        box = nodes.container(classes=["lscb-record"])
-        # A heading with the record's id: a search result (and a link target) of its own.
-        head = record_title(classes=["lscb-record-title"], ids=[nodes.make_id(record.id)])
-        head += nodes.inline(record.id, record.id, classes=["lscb-record-id"])
-        head += nodes.Text(": ")
-        head += nodes.Text(record.title)
-        box += head
-        status = nodes.paragraph(classes=["lscb-record-status"])
-        status += nodes.Text("Status: ")
-        status += status_badge(record.status)
-        box += status
-        fields = nodes.field_list(classes=["lscb-record-fields"])
-        for label, value in (("Finding", record.finding), ("Action", record.action)):
-            if value:
-                fields += _field(label, prose_nodes(value))
-        if record.owner:
-            fields += _field("Owner", [nodes.paragraph("", record.owner)])
-        for change in record.history:
-            text = f"{change.period}: {STATUS_LABELS[change.status]}"
-            if change.note:
-                text += f" ({change.note})"
-            fields += _field("History", [nodes.paragraph("", text)])
-        reference = nodes.paragraph()
-        reference += nodes.literal(record.id, record.id)
-        reference += nodes.Text(", ")
-        reference += cite(
-            self.env, self.state.inliner, record.source or default_source, self.lineno
-        )
-        if record.section:
-            reference += nodes.Text(f", section {record.section}")
-        fields += _field("Reference", [reference])
-        box += fields
-        return box
+
+def render_record(
+    directive: LscbDirective, record: Record, default_source: str, year: str | None
+) -> nodes.container:
+    """One record as a page shows it; its prose may name figures of *year*.
+
+    The one way a record is drawn: by ``data-register`` and by ``data-year`` alike.
+    """
+    box = nodes.container(classes=["lscb-record"])
+    # A heading with the record's id: a search result (and a link target) of its own.
+    head = record_title(classes=["lscb-record-title"], ids=[nodes.make_id(record.id)])
+    head += nodes.inline(record.id, record.id, classes=["lscb-record-id"])
+    head += nodes.Text(": ")
+    head += nodes.Text(record.title)
+    box += head
+    status = nodes.paragraph(classes=["lscb-record-status"])
+    status += nodes.Text("Status: ")
+    status += status_badge(record.status)
+    box += status
+    fields = nodes.field_list(classes=["lscb-record-fields"])
+    for label, value in (("Finding", record.finding), ("Action", record.action)):
+        if value:
+            fields += _field(label, prose_nodes(value, directive, year))
+    if record.owner:
+        fields += _field("Owner", [nodes.paragraph("", record.owner)])
+    for change in record.history:
+        para = nodes.paragraph("", f"{change.period}: {STATUS_LABELS[change.status]}")
+        if change.note:
+            para += nodes.Text(" (")
+            para += inline_prose(change.note, directive, year)
+            para += nodes.Text(")")
+        fields += _field("History", [para])
+    reference = nodes.paragraph()
+    reference += nodes.literal(record.id, record.id)
+    reference += nodes.Text(", ")
+    reference += cite(
+        directive.env, directive.state.inliner, record.source or default_source, directive.lineno
+    )
+    if record.section:
+        reference += nodes.Text(f", section {record.section}")
+    fields += _field("Reference", [reference])
+    box += fields
+    return box
 
 
 def _field(name: str, body: list[nodes.Node]) -> nodes.field:

@@ -12,7 +12,10 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from ..data import Catalogue, Entry
+from ..data import AddressError, Catalogue, Entry
+from ..data.prose import FigureUse, split_prose
+from ..data.view import PublishedView, published_view
+from .dependencies import build_context
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -41,9 +44,6 @@ class LscbWarning(Enum):
     """A page, data file or record names a topic that is not in ``conf/topics.yaml``."""
 
 
-_CATALOGUES: dict[str, Catalogue] = {}
-
-
 def project_root(env: BuildEnvironment) -> Path:
     """The project folder, as resolved from ``lscb_root`` when the configuration was read."""
     return Path(env.config.lscb_root)
@@ -51,16 +51,20 @@ def project_root(env: BuildEnvironment) -> Path:
 
 def load_catalogue(env: BuildEnvironment) -> Catalogue:
     """Load the catalogue afresh for this build (every file read once per build)."""
-    root = project_root(env)
-    catalogue = Catalogue.load(root)
-    _CATALOGUES[str(root)] = catalogue
+    catalogue = Catalogue.load(project_root(env))
+    build_context(env).catalogue = catalogue
     return catalogue
 
 
 def get_catalogue(env: BuildEnvironment) -> Catalogue:
-    """The catalogue of this build; loaded here if this process has not loaded it yet."""
-    catalogue = _CATALOGUES.get(str(project_root(env)))
+    """The catalogue of this build; loaded here if this build has not loaded it yet."""
+    catalogue = build_context(env).catalogue
     return catalogue if catalogue is not None else load_catalogue(env)
+
+
+def get_view(env: BuildEnvironment) -> PublishedView:
+    """The published view of this build's catalogue: the only way renderers read figures."""
+    return published_view(get_catalogue(env))
 
 
 def warn(message: str, subtype: LscbWarning, location: Any) -> None:
@@ -120,17 +124,55 @@ def cite(env: BuildEnvironment, inliner: Any, key: str, lineno: int) -> list[nod
     return list(result)
 
 
-def prose_nodes(value: str | list[str]) -> list[nodes.Node]:
+def prose_nodes(
+    value: str | list[str], directive: LscbDirective | None = None, year: str | None = None
+) -> list[nodes.Node]:
     """Text from a data file as docutils nodes: a paragraph, or bullet points for a list.
 
-    Data strings are never parsed as markup, so ``<script>`` arrives on the page as text.
+    Data strings are never parsed as markup, so ``<script>`` arrives on the page as text; the
+    one thing read in them is a figure, ``{fig}`address```, written by the ``fig`` role's own
+    code through the published view (an address without a year means the file's *year*).
     """
     if isinstance(value, str):
-        return [nodes.paragraph("", value)]
+        return [nodes.paragraph("", "", *inline_prose(value, directive, year))]
     bullets = nodes.bullet_list()
     for item in value:
-        bullets += nodes.list_item("", nodes.paragraph("", item))
+        bullets += nodes.list_item(
+            "", nodes.paragraph("", "", *inline_prose(item, directive, year))
+        )
     return [bullets]
+
+
+def inline_prose(
+    text: str, directive: LscbDirective | None = None, year: str | None = None
+) -> list[nodes.Node]:
+    """One data string as inline nodes: its text, and each figure it names."""
+    from .figure import figure_node  # noqa: PLC0415 - the role's module imports this one
+
+    out: list[nodes.Node] = []
+    for part in split_prose(text):
+        if isinstance(part, str):
+            out.append(nodes.Text(part))
+            continue
+        if directive is None:
+            out.append(nodes.Text(part.address))
+            continue
+        out.append(_prose_figure(directive, part, year, figure_node))
+    return out
+
+
+def _prose_figure(
+    directive: LscbDirective, part: FigureUse, year: str | None, render: Any
+) -> nodes.Node:
+    view = get_view(directive.env)
+    try:
+        ref = view.catalogue.resolve(part.address, year)
+    except AddressError:  # reported at the data file's line when the catalogue loads
+        raw = f"{{fig}}`{part.address}`"
+        return nodes.problematic(raw, raw)
+    directive.use(ref.entry)
+    node: nodes.Node = render(directive.env, view.figure(ref))
+    return node
 
 
 def write_if_changed(path: Path, text: str) -> None:

@@ -14,13 +14,15 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..data import AddressError, Entry
-from ..data.disclosure import PublishedTable, Suppressed, describe_publication, publishable_table
+from ..data.catalogue import row_label
+from ..data.disclosure import PublishedTable, Suppressed, describe_publication
 from ..data.models import TablesDataset
-from ..data.units import format_value
 from ..data.validate import column_spec, row_spec
-from .disclosure import legend, policy, published_note, suppressed_node
+from ..data.view import NotReported, shown_text
+from .disclosure import legend, not_reported_note, published_note, suppressed_node
+from .figure import not_reported_node
 from .provenance import edit_url
-from .shared import LscbDirective, cite, prose_nodes, table_skeleton
+from .shared import LscbDirective, cite, get_view, prose_nodes, table_skeleton
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,6 +34,83 @@ def _entry(text: str, *, classes: list[str] | None = None) -> nodes.entry:
     entry = nodes.entry(classes=classes or [])
     entry += nodes.paragraph("", text)
     return entry
+
+
+def render_table(table: Table, caption: str, published: PublishedTable) -> nodes.table:
+    """*table* as a docutils table of its published cells: a hidden count shows the symbol, a
+    figure the report does not give shows "not reported"."""
+    columns = table.columns
+    labels = []
+    for column in columns:
+        unit = column_spec(column)
+        label = column.label
+        if unit.unit == "rate" and unit.per:
+            label = f"{label} (per {unit.per:,})"
+        labels.append(label)
+    node, body = table_skeleton(caption, labels, ["lscb-table"])
+    specs = [(row, False) for row in table.rows]
+    if table.total is not None:
+        specs.append((table.total, True))
+    for row_index, (row, is_total) in enumerate(specs):
+        tr = nodes.row(classes=["lscb-total"] if is_total else [])
+        for index, column in enumerate(columns):
+            spec = row_spec(column_spec(column), row)
+            shown = published.cell(row_index, column.key)
+            if isinstance(shown, Suppressed):
+                cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
+                cell += nodes.paragraph("", "", suppressed_node(shown, published.policy))
+                tr += cell
+                continue
+            if isinstance(shown, NotReported):
+                cell = nodes.entry(classes=["lscb-num", "lscb-not-reported"])
+                cell += nodes.paragraph("", "", not_reported_node(shown.reason))
+                tr += cell
+                continue
+            if is_total and index == 0 and shown is None:
+                text = "Total"
+            elif is_total and shown is None:
+                text = ""  # the total row does not total this column
+            elif spec.unit == "rate" and spec.per and column.unit == spec.unit:
+                text = shown_text(shown, spec).removesuffix(f" per {spec.per:,}")
+            else:
+                text = shown_text(shown, spec)
+            classes = ["lscb-num"] if spec.numeric and index else []
+            tr += _entry(text, classes=classes)
+        body += tr
+    return node
+
+
+def not_reported_notes(table: Table, published: PublishedTable) -> list[nodes.Node]:
+    """Under a table: why each figure shown as "not reported" is missing."""
+    labels = {c.key: c.label for c in table.columns}
+    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    out: list[nodes.Node] = []
+    for index, row in enumerate(rows):
+        for column in table.columns:
+            shown = published.cell(index, column.key)
+            if isinstance(shown, NotReported):
+                label = row_label(table, row)
+                out.append(not_reported_note(f"{label}, {labels[column.key]}: {shown.reason}"))
+    return out
+
+
+def dataset_table(
+    directive: LscbDirective, entry: Entry, name: str, caption: str | None = None
+) -> tuple[nodes.table, list[nodes.Node]]:
+    """One table of a data file as a page shows it: the table, then its legend, the note for
+    a file published in full and the reasons for figures not reported."""
+    dataset = entry.dataset
+    assert isinstance(dataset, TablesDataset)
+    table = dataset.tables[name]
+    published = get_view(directive.env).table(entry, name)
+    table_node = render_table(table, caption or table.title, published)
+    after: list[nodes.Node] = []
+    if published.any_suppressed:
+        after.append(legend(directive.env))
+    if published.published_in_full is not None and published.status == "published-in-full":
+        after.append(published_note(describe_publication(published.published_in_full)))
+    after.extend(not_reported_notes(table, published))
+    return table_node, after
 
 
 class DataTableDirective(LscbDirective):
@@ -55,68 +134,23 @@ class DataTableDirective(LscbDirective):
             return self.warn(f"data-table {self.arguments[0]!r}: {err}")
         self.use(entry)
         container = nodes.container(classes=["lscb-dataset", *self.options.get("class", [])])
-        published = publishable_table(entry.dataset, name, policy(self.env))
-        table_node = self.render(
-            table, self.options.get("caption") or table.title, published=published
-        )
+        table_node, after = dataset_table(self, entry, name, self.options.get("caption"))
         self.set_source_info(table_node)
         container += table_node
         ident = f"{entry.id}-{name}".replace(".", "-")
         container["ids"].append(nodes.make_id(f"table-{ident}"))
         if "name" in self.options:
             self.add_name(table_node)
-        if published.any_suppressed:
-            container += legend(self.env)
-        if published.published_in_full is not None and published.status == "published-in-full":
-            container += published_note(describe_publication(published.published_in_full))
+        container += after
         if "no-source" not in self.options:
             assert isinstance(entry.dataset, TablesDataset)
             container += self.source_line(table, entry.dataset.source, entry.dataset.section)
             container += self.edit_line(entry)
         if table.notes:
             notes = nodes.container(classes=["lscb-notes"])
-            notes += prose_nodes(table.notes)
+            notes += prose_nodes(table.notes, self, entry.year)
             container += notes
         return [container]
-
-    def render(
-        self, table: Table, caption: str, *, published: PublishedTable | None = None
-    ) -> nodes.table:
-        """*table* as a docutils table; cells that *published* hides show the symbol."""
-        columns = table.columns
-        labels = []
-        for column in columns:
-            unit = column_spec(column)
-            label = column.label
-            if unit.unit == "rate" and unit.per:
-                label = f"{label} (per {unit.per:,})"
-            labels.append(label)
-        node, body = table_skeleton(caption, labels, ["lscb-table"])
-        rows = [(row, False) for row in table.rows]
-        if table.total is not None:
-            rows.append((table.total, True))
-        for row_index, (row, is_total) in enumerate(rows):
-            tr = nodes.row(classes=["lscb-total"] if is_total else [])
-            for index, column in enumerate(columns):
-                spec = row_spec(column_spec(column), row)
-                value = row.get(column.key)
-                shown = published.cell(row_index, column.key) if published else value
-                if isinstance(shown, Suppressed):
-                    assert published is not None
-                    cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
-                    cell += nodes.paragraph("", "", suppressed_node(shown, published.policy))
-                    tr += cell
-                    continue
-                if is_total and index == 0 and value is None:
-                    text = "Total"
-                elif spec.unit == "rate" and spec.per and column.unit == spec.unit:
-                    text = format_value(value, spec).removesuffix(f" per {spec.per:,}")
-                else:
-                    text = format_value(value, spec)
-                classes = ["lscb-num"] if spec.numeric and index else []
-                tr += _entry(text, classes=classes)
-            body += tr
-        return node
 
     def source_line(
         self, table: Table, dataset_source: str, section: str | None

@@ -32,18 +32,20 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..data import AddressError
-from ..data.catalogue import FigureRef
-from ..data.disclosure import Suppressed, publishable_ref
+from ..data.disclosure import Suppressed
 from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
 from ..data.newyear import YEAR
 from .charts import Chart, Panel, Series, chart_image, describe, render_svg
 from .disclosure import policy, suppressed_node
-from .register import DataRegisterDirective
-from .shared import LscbDirective, LscbWarning, prose_nodes, table_skeleton
-from .table import DataTableDirective, _entry
+from .figure import figure_node
+from .register import render_record
+from .shared import LscbDirective, LscbWarning, get_view, prose_nodes, table_skeleton
+from .table import _entry, dataset_table
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+    from ..data.view import Shown
 
 
 def year_label(year: str | None) -> str:
@@ -79,6 +81,7 @@ class DataYearDirective(LscbDirective):
                     )
                 )
         container = nodes.container(classes=["lscb-year"])
+        view = get_view(self.env)
         for entry in entries:
             self.use(entry)
             dataset = entry.dataset
@@ -87,26 +90,26 @@ class DataYearDirective(LscbDirective):
             )
             if isinstance(dataset, TablesDataset):
                 container += rubric
-                table_directive = DataTableDirective.render
-                for name, table in dataset.tables.items():
-                    del name
-                    container += table_directive(self, table, table.title)  # type: ignore[arg-type]
+                for name in dataset.tables:
+                    table_node, after = dataset_table(self, entry, name)
+                    container += table_node
+                    container += after
             elif isinstance(dataset, FiguresDataset):
                 container += rubric
                 dlist = nodes.bullet_list()
                 for name in dataset.figures:
-                    figure = self.catalogue.resolve(f"{year}:{entry.id}/{name}")
+                    shown = view.resolve(f"{year}:{entry.id}/{name}")
                     para = nodes.paragraph()
-                    para += nodes.Text(f"{figure.label}: ")
-                    para += nodes.inline(figure.text, figure.text, classes=["lscb-figure"])
+                    para += nodes.Text(f"{shown.label}: ")
+                    para += figure_node(self.env, shown)
                     dlist += nodes.list_item("", para)
                 container += dlist
             elif isinstance(dataset, RegisterDataset):
                 container += rubric
                 for record in dataset.records:
-                    container += DataRegisterDirective.render(self, record, dataset.source)  # type: ignore[arg-type]
+                    container += render_record(self, record, dataset.source, entry.year)
             if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.notes:
-                container += prose_nodes(dataset.notes)
+                container += prose_nodes(dataset.notes, self, entry.year)
         return [container]
 
 
@@ -124,34 +127,36 @@ class DataTrendDirective(LscbDirective):
                 "trend covers every year"
             )
         years = sorted({y for (y, _i) in self.catalogue.entries if y})
-        points: list[tuple[str, FigureRef]] = []
+        view = get_view(self.env)
+        points: list[tuple[str, Shown]] = []
         for year in years:
             try:
-                figure = self.catalogue.resolve(address, year)
+                ref = view.catalogue.resolve(address, year)
             except AddressError:
                 continue
-            self.use(figure.entry)
-            if figure.value is not None:
-                points.append((year, figure))
+            self.use(ref.entry)
+            shown = view.figure(ref)
+            if shown.reason is None:
+                points.append((year, shown))
         if not points:
             return self.warn(f"data-trend {address!r}: no year has this figure")
         if len(points) < 2:
             return []
         caption = self.options.get("caption") or f"{points[-1][1].label}, by year"
         pol = policy(self.env)
-        published = [(year, figure, publishable_ref(figure, pol)[1]) for year, figure in points]
+        published = [(year, shown, shown.cell) for year, shown in points]
         table, body = table_skeleton(caption, ["Year", "Figure"], ["lscb-table", "lscb-trend"])
         table_id = nodes.make_id(f"trend-{address}")
         table["ids"].append(table_id)
-        for year, figure, shown in published:
+        for year, shown, cell in published:
             row = nodes.row()
             row += _entry(year_label(year))
-            if isinstance(shown, Suppressed):
-                cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
-                cell += nodes.paragraph("", "", suppressed_node(shown, pol))
-                row += cell
+            if isinstance(cell, Suppressed):
+                entry = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
+                entry += nodes.paragraph("", "", suppressed_node(cell, pol))
+                row += entry
             else:
-                row += _entry(figure.text, classes=["lscb-num"])
+                row += _entry(shown.text, classes=["lscb-num"])
             body += row
         spec = points[-1][1].spec
         chart = Chart(
@@ -169,16 +174,16 @@ class DataTrendDirective(LscbDirective):
         )
         svg = render_svg(chart)
         digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
-        figure_node = nodes.figure(classes=["lscb-chart", "lscb-trend-chart"])
-        figure_node += chart_image("", svg=svg, filename=f"chart-{digest}.svg", alt=describe(chart))
-        figure_node += nodes.caption(caption, caption)
+        chart_node = nodes.figure(classes=["lscb-chart", "lscb-trend-chart"])
+        chart_node += chart_image("", svg=svg, filename=f"chart-{digest}.svg", alt=describe(chart))
+        chart_node += nodes.caption(caption, caption)
         legend = nodes.legend()
         para = nodes.paragraph()
         para += nodes.Text("The figures are in the table below.")
         legend += para
-        figure_node += legend
-        figure_node["lscb_table"] = table_id
-        return [figure_node, table]
+        chart_node += legend
+        chart_node["lscb_table"] = table_id
+        return [chart_node, table]
 
 
 def setup_years(app: Sphinx) -> None:
