@@ -40,6 +40,7 @@ from sphinx.util.osutil import relative_uri
 from ..data import AddressError
 from ..data.disclosure import Suppressed
 from ..data.models import Table, TablesDataset
+from ..data.pages import address_message
 from ..data.units import UnitSpec, format_value
 from ..data.validate import column_spec, row_spec
 from ..data.view import NOT_REPORTED, NotReported, ShownCell
@@ -596,7 +597,7 @@ class DataChartDirective(LscbDirective):
         try:
             entry, name, table = self.catalogue.table(address)
         except AddressError as err:
-            return self.warn(f"data-chart {address!r}: {err}")
+            return self.warn(address_message("data-chart", address, err))
         self.use(entry)
         try:
             chart = self.chart(entry, name, table)

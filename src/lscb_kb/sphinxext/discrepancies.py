@@ -13,6 +13,7 @@ from docutils import nodes
 
 from ..data.catalogue import FigureRef
 from ..data.models import DiscrepancyRegister, FiguresDataset, TablesDataset
+from ..data.pages import NO_DISCREPANCIES
 from ..data.rules import RULES_FILE, check_figures
 from .figure import figure_node
 from .register import _field
@@ -71,10 +72,7 @@ class DataDiscrepanciesDirective(LscbDirective):
             for figure in shown.figures:
                 self.use(figure.entry)
         if not registers:
-            return self.warn(
-                "data-discrepancies: there is no discrepancy register "
-                "(kind: discrepancies) in data/"
-            )
+            return self.warn(NO_DISCREPANCIES)
         view = get_view(self.env)
         container = nodes.container(classes=["lscb-register", "lscb-discrepancies"])
         for entry in sorted(registers, key=lambda e: str(e.year)):

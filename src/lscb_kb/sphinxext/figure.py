@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ..data import AddressError
+from ..data.pages import address_message
 from ..data.view import NOT_REPORTED
 from .disclosure import policy, suppressed_node
 from .shared import LscbRole, get_view
@@ -61,7 +62,7 @@ class FigureRole(LscbRole):
         try:
             ref = view.catalogue.resolve(address)
         except AddressError as err:
-            return self.warn(f"fig {address!r}: {err}")
+            return self.warn(address_message("fig", address, err))
         self.use(ref.entry)
         return [figure_node(self.env, view.figure(ref))], []
 

@@ -13,6 +13,7 @@ from sphinx import addnodes
 from sphinx.domains.std import make_glossary_term
 
 from ..data.models import GlossaryDataset
+from ..data.pages import NO_GLOSSARY
 from .shared import LscbDirective, LscbWarning, cite
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class DataGlossaryDirective(LscbDirective):
     def run(self) -> list[nodes.Node]:
         entry = self.catalogue.glossary()
         if entry is None:
-            return self.warn("data-glossary: there is no glossary file (kind: glossary) in data/")
+            return self.warn(NO_GLOSSARY)
         self.use(entry)
         dataset = entry.dataset
         assert isinstance(dataset, GlossaryDataset)

@@ -15,6 +15,7 @@ from docutils.parsers.rst import directives
 
 from ..data import AddressError
 from ..data.models import STATUS_LABELS, Record, RegisterDataset
+from ..data.pages import address_message, register_selection
 from .html import record_title
 from .shared import LscbDirective, cite, inline_prose, prose_nodes
 
@@ -54,29 +55,13 @@ class DataRegisterDirective(LscbDirective):
         try:
             entry = self.catalogue.register(self.arguments[0])
         except AddressError as err:
-            return self.warn(f"data-register {self.arguments[0]!r}: {err}")
+            return self.warn(address_message("data-register", self.arguments[0], err))
         self.use(entry)
         dataset = entry.dataset
         assert isinstance(dataset, RegisterDataset)
-        records = list(dataset.records)
-        if "topic" in self.options:
-            records = [r for r in records if self.options["topic"] in r.topics]
-        if "section" in self.options:
-            records = [r for r in records if r.section == self.options["section"]]
-        if "ids" in self.options:
-            wanted = self.options["ids"].split()
-            known = {r.id for r in records}
-            for ident in wanted:
-                if ident not in known:
-                    return self.warn(
-                        f"data-register {self.arguments[0]!r}: no record "
-                        f"'{ident}'; records are {', '.join(sorted(known))}"
-                    )
-            records = [r for r in records if r.id in wanted]
-        if not records:
-            return self.warn(
-                f"data-register {self.arguments[0]!r}: no records match the options given"
-            )
+        records, problem = register_selection(dataset, self.arguments[0], self.options)
+        if problem is not None:
+            return self.warn(problem)
         container = nodes.container(classes=["lscb-register"])
         for record in records:
             container += render_record(self, record, dataset.source, entry.year)

@@ -17,6 +17,7 @@ from ..data import AddressError, Entry
 from ..data.catalogue import row_label
 from ..data.disclosure import PublishedTable, Suppressed, describe_publication
 from ..data.models import TablesDataset
+from ..data.pages import address_message
 from ..data.validate import column_spec, row_spec
 from ..data.view import NotReported, shown_text
 from .disclosure import legend, not_reported_note, published_note, suppressed_node
@@ -131,7 +132,7 @@ class DataTableDirective(LscbDirective):
         try:
             entry, name, table = self.catalogue.table(self.arguments[0])
         except AddressError as err:
-            return self.warn(f"data-table {self.arguments[0]!r}: {err}")
+            return self.warn(address_message("data-table", self.arguments[0], err))
         self.use(entry)
         container = nodes.container(classes=["lscb-dataset", *self.options.get("class", [])])
         table_node, after = dataset_table(self, entry, name, self.options.get("caption"))

@@ -34,7 +34,7 @@ from docutils.parsers.rst import directives
 from ..data import AddressError
 from ..data.disclosure import Suppressed
 from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
-from ..data.newyear import YEAR
+from ..data.pages import address_message, trend_problem, year_problem
 from .charts import Chart, Panel, Series, chart_image, describe, render_svg
 from .disclosure import policy, suppressed_node
 from .figure import figure_node
@@ -61,25 +61,19 @@ class DataYearDirective(LscbDirective):
 
     def run(self) -> list[nodes.Node]:
         year = self.arguments[0]
-        entries = sorted(
-            (e for (y, _i), e in self.catalogue.entries.items() if y == year), key=lambda e: e.id
-        )
-        if not YEAR.match(year) or not entries:
-            return self.warn(
-                f"data-year {year!r}: no data for that year; years with data are "
-                + ", ".join(sorted({str(y) for (y, _i) in self.catalogue.entries if y}))
-            )
+        problem = year_problem(self.catalogue, year, self.options.get("datasets"))
+        if problem is not None:
+            return self.warn(problem)
         patterns = self.options.get("datasets", "").split()
-        if patterns:
-            entries = [e for e in entries if any(fnmatch.fnmatchcase(e.id, p) for p in patterns)]
-            if not entries:
-                return self.warn(
-                    f"data-year {year!r}: no dataset of that year matches "
-                    f"{' '.join(patterns)!r}; its datasets are "
-                    + ", ".join(
-                        sorted({e.id for (y, _i), e in self.catalogue.entries.items() if y == year})
-                    )
-                )
+        entries = sorted(
+            (
+                e
+                for (y, _i), e in self.catalogue.entries.items()
+                if y == year
+                and (not patterns or any(fnmatch.fnmatchcase(e.id, p) for p in patterns))
+            ),
+            key=lambda e: e.id,
+        )
         container = nodes.container(classes=["lscb-year"])
         view = get_view(self.env)
         for entry in entries:
@@ -121,11 +115,12 @@ class DataTrendDirective(LscbDirective):
 
     def run(self) -> list[nodes.Node]:
         address = self.arguments[0]
-        if ":" in address:
-            return self.warn(
-                f"data-trend {address!r}: give the address without a year; the "
-                "trend covers every year"
-            )
+        try:
+            problem = trend_problem(self.catalogue, address)
+        except AddressError as err:  # a data file with errors of its own
+            return self.warn(address_message("data-trend", address, err))
+        if problem is not None:
+            return self.warn(problem)
         years = sorted({y for (y, _i) in self.catalogue.entries if y})
         view = get_view(self.env)
         points: list[tuple[str, Shown]] = []
@@ -138,9 +133,7 @@ class DataTrendDirective(LscbDirective):
             shown = view.figure(ref)
             if shown.reason is None:
                 points.append((year, shown))
-        if not points:
-            return self.warn(f"data-trend {address!r}: no year has this figure")
-        if len(points) < 2:
+        if len(points) < 2:  # a trend needs two years that report the figure
             return []
         caption = self.options.get("caption") or f"{points[-1][1].label}, by year"
         pol = policy(self.env)
