@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ..data import AddressError
+from ..data.disclosure import NotReported, Suppressed
 from ..data.pages import address_message
-from ..data.view import NOT_REPORTED
 from .disclosure import policy, suppressed_node
 from .shared import LscbRole, get_view
 
@@ -29,25 +29,31 @@ if TYPE_CHECKING:
 NOT_REPORTED_CLASS = "lscb-not-reported"
 
 
-def not_reported_node(reason: str) -> nodes.abbreviation:
-    """ "not reported" in place of a figure the report does not give; its title says why."""
+def not_reported_node(cell: NotReported) -> nodes.abbreviation:
+    """The words shown for a figure the report does not give ("not reported", or "not yet
+    entered" while a year's figures are entered); the title says why."""
     return nodes.abbreviation(
-        NOT_REPORTED, NOT_REPORTED, explanation=reason, classes=[NOT_REPORTED_CLASS]
+        cell.label, cell.label, explanation=cell.reason, classes=[NOT_REPORTED_CLASS]
     )
 
 
 def figure_node(env: BuildEnvironment, shown: Shown) -> nodes.inline:
-    """One figure as the page shows it: its text, the suppression symbol, or "not reported"."""
-    if shown.hidden:
-        node = nodes.inline("", "", classes=["lscb-figure"])
-        node += suppressed_node(shown.cell, policy(env))  # type: ignore[arg-type]
+    """One figure as the page shows it: its text, the suppression symbol, or "not reported".
+
+    The node carries the figure's address (``lscb_address``, kept in the doctree and not
+    written to the HTML), so tests can follow a figure to every place it is shown.
+    """
+    cell = shown.cell
+    if isinstance(cell, Suppressed):
+        node = nodes.inline("", "", classes=["lscb-figure"], lscb_address=shown.address)
+        node += suppressed_node(cell, policy(env))
         return node
-    if shown.reason is not None:
-        node = nodes.inline("", "", classes=["lscb-figure"])
-        node += not_reported_node(shown.reason)
-        node["lscb_not_reported"] = f"{shown.label}: {shown.reason}"
+    if isinstance(cell, NotReported):
+        node = nodes.inline("", "", classes=["lscb-figure"], lscb_address=shown.address)
+        node += not_reported_node(cell)
+        node["lscb_not_reported"] = f"{shown.label}: {cell.reason}"
         return node
-    node = nodes.inline(shown.text, shown.text, classes=["lscb-figure"])
+    node = nodes.inline(shown.text, shown.text, classes=["lscb-figure"], lscb_address=shown.address)
     if shown.in_full is not None:
         node["lscb_in_full"] = shown.in_full
     return node

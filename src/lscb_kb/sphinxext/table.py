@@ -37,9 +37,14 @@ def _entry(text: str, *, classes: list[str] | None = None) -> nodes.entry:
     return entry
 
 
-def render_table(table: Table, caption: str, published: PublishedTable) -> nodes.table:
+def render_table(
+    table: Table, caption: str, published: PublishedTable, prefix: str | None = None
+) -> nodes.table:
     """*table* as a docutils table of its published cells: a hidden count shows the symbol, a
-    figure the report does not give shows "not reported"."""
+    figure the report does not give shows "not reported". With *prefix* (the table's address,
+    ``[year:]dataset.table``), each figure's cell carries its address (``lscb_address``, kept
+    in the doctree and not written to the HTML), so tests can follow a figure to every place
+    it is shown."""
     columns = table.columns
     labels = []
     for column in columns:
@@ -54,17 +59,21 @@ def render_table(table: Table, caption: str, published: PublishedTable) -> nodes
         specs.append((table.total, True))
     for row_index, (row, is_total) in enumerate(specs):
         tr = nodes.row(classes=["lscb-total"] if is_total else [])
+        row_key = str(row.get("key", "total"))
         for index, column in enumerate(columns):
             spec = row_spec(column_spec(column), row)
             shown = published.cell(row_index, column.key)
+            address = f"{prefix}/{row_key}/{column.key}" if prefix and spec.numeric else None
             if isinstance(shown, Suppressed):
                 cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
                 cell += nodes.paragraph("", "", suppressed_node(shown, published.policy))
+                _mark(cell, address)
                 tr += cell
                 continue
             if isinstance(shown, NotReported):
                 cell = nodes.entry(classes=["lscb-num", "lscb-not-reported"])
-                cell += nodes.paragraph("", "", not_reported_node(shown.reason))
+                cell += nodes.paragraph("", "", not_reported_node(shown))
+                _mark(cell, address)
                 tr += cell
                 continue
             if is_total and index == 0 and shown is None:
@@ -76,9 +85,15 @@ def render_table(table: Table, caption: str, published: PublishedTable) -> nodes
             else:
                 text = shown_text(shown, spec)
             classes = ["lscb-num"] if spec.numeric and index else []
-            tr += _entry(text, classes=classes)
+            tr += _mark(_entry(text, classes=classes), address)
         body += tr
     return node
+
+
+def _mark(cell: nodes.entry, address: str | None) -> nodes.entry:
+    if address is not None:
+        cell["lscb_address"] = address
+    return cell
 
 
 def not_reported_notes(table: Table, published: PublishedTable) -> list[nodes.Node]:
@@ -104,7 +119,8 @@ def dataset_table(
     assert isinstance(dataset, TablesDataset)
     table = dataset.tables[name]
     published = get_view(directive.env).table(entry, name)
-    table_node = render_table(table, caption or table.title, published)
+    prefix = f"{entry.year}:{entry.id}.{name}" if entry.year else f"{entry.id}.{name}"
+    table_node = render_table(table, caption or table.title, published, prefix)
     after: list[nodes.Node] = []
     if published.any_suppressed:
         after.append(legend(directive.env))
