@@ -45,6 +45,7 @@ from ..data.units import UnitSpec, format_value
 from ..data.validate import column_spec, row_spec
 from ..data.view import NOT_REPORTED, NotReported, ShownCell
 from .downloads import publishable_rows
+from .nodes import chart_image
 from .shared import LscbDirective, LscbWarning, get_view, warn, write_if_changed
 from .table import DataTableDirective
 
@@ -548,10 +549,6 @@ def render_svg(chart: Chart) -> str:
 
 
 # -- the directive ---------------------------------------------------------------------------
-
-
-class chart_image(nodes.General, nodes.Element):
-    """A drawn chart: its SVG text and alt text. Becomes an ``image`` when the page is written."""
 
 
 def _keys(text: str) -> list[str]:

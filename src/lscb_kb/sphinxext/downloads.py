@@ -47,6 +47,7 @@ from ..data.units import UnitSpec
 from ..data.validate import column_spec, row_spec
 from ..data.view import NotReported, PublishedView, ShownCell, published_view
 from ..provenance import build_info, stamp
+from .nodes import data_download
 from .shared import LscbDirective, cite, get_catalogue, table_skeleton, write_if_changed
 
 if TYPE_CHECKING:
@@ -558,10 +559,6 @@ def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
 
 
 # -- the data catalogue page -----------------------------------------------------------------
-
-
-class data_download(nodes.reference):
-    """A link to a download; its URI is made relative to the page when the page is written."""
 
 
 def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:

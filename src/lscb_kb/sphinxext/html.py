@@ -1,6 +1,8 @@
-"""The HTML the site needs for accessibility and search, from a small HTML translator.
+"""The HTML the site needs for accessibility and search: a mixin for the HTML translator.
 
-Sphinx's HTML translator, with these changes:
+:class:`LscbHTMLMixin` is mixed, on ``builder-inited``, into whatever HTML translator the
+builder would use (Sphinx's, or a theme's or another extension's), rather than replacing it.
+It makes these changes:
 
 - header cells say what they head: ``scope="col"`` in a table's head, ``scope="row"`` for the
   row headers (stub column), ``colgroup``/``rowgroup`` when they span;
@@ -24,6 +26,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.writers.html5 import HTML5Translator
 
+from .nodes import record_title, search_terms
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -31,16 +35,14 @@ SEARCH_TERMS_ATTRIBUTE = "data-lscb-search-terms"
 _ARIA_LEVEL_2: dict[str, Any] = {"aria-level": "2"}
 
 
-class record_title(nodes.paragraph):
-    """The title of a register record: a heading in HTML, a paragraph elsewhere."""
+if TYPE_CHECKING:  # the mixin's methods are checked against the translator they extend
+    _Translator = HTML5Translator
+else:
+    _Translator = object
 
 
-class search_terms(nodes.inline):
-    """Words for the search index only (a glossary term's other forms): never shown."""
-
-
-class LscbHTML5Translator(HTML5Translator):
-    """Sphinx's HTML5 translator with scoped header cells, heading ids and ARIA fixes."""
+class LscbHTMLMixin(_Translator):
+    """Scoped header cells, heading ids and ARIA fixes, over any HTML5 translator."""
 
     def visit_entry(self, node: nodes.Element) -> None:
         row = node.parent
@@ -136,8 +138,18 @@ def visit_search_terms(self: HTML5Translator, node: search_terms) -> None:
     raise nodes.SkipNode
 
 
+def mix_translator(app: Sphinx) -> None:
+    """``builder-inited``: the builder's own HTML translator, with :class:`LscbHTMLMixin`."""
+    if app.builder.format != "html":
+        return
+    base = app.builder.get_translator_class()
+    if not issubclass(base, HTML5Translator) or issubclass(base, LscbHTMLMixin):
+        return
+    mixed = type(f"Lscb{base.__name__}", (LscbHTMLMixin, base), {"__module__": __name__})
+    app.set_translator(app.builder.name, mixed, override=True)
+
+
 def setup_html(app: Sphinx) -> None:
-    for builder in ("html", "dirhtml", "singlehtml"):
-        app.set_translator(builder, LscbHTML5Translator)
+    app.connect("builder-inited", mix_translator, priority=900)
     app.add_node(record_title, html=(visit_record_title, depart_record_title))
     app.add_node(search_terms, html=(visit_search_terms, None))

@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from ..data import AddressError
 from ..data.models import STATUS_LABELS, Record, RegisterDataset
 from ..data.pages import address_message, register_selection
-from .html import record_title
+from .nodes import record_title
 from .shared import LscbDirective, cite, inline_prose, prose_nodes
 
 if TYPE_CHECKING:

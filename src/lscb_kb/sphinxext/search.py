@@ -30,7 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..data.models import GlossaryDataset
 from .dependencies import derived
-from .html import record_title, search_terms
+from .nodes import record_title, search_terms, search_ui
 from .reviews import front_matter
 from .shared import get_catalogue
 from .topics import load_topics
@@ -50,10 +50,6 @@ _TEXT_PARENTS = (
     nodes.entry,
 )
 _SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, search_terms)
-
-
-class search_ui(nodes.General, nodes.Element):
-    """Where the search box and its results go on the search page."""
 
 
 def visit_search_ui(self: Any, node: search_ui) -> None:

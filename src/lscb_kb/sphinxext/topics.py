@@ -46,6 +46,7 @@ from ..data.topics import (
 from .dependencies import build_context, derived
 from .domain import LscbDomain
 from .downloads import downloads_of, sorted_entries, year_label
+from .nodes import topic_index, topic_listing
 from .shared import LscbDirective, LscbWarning, get_catalogue, warn
 
 if TYPE_CHECKING:
@@ -188,14 +189,6 @@ def _records(catalogue: Catalogue) -> Iterator[tuple[Entry, Any]]:
 
 
 # -- directives ------------------------------------------------------------------------------
-
-
-class topic_listing(nodes.General, nodes.Element):
-    """Pending: everything on one topic, filled in when the page is written."""
-
-
-class topic_index(nodes.General, nodes.Element):
-    """Pending: the list of every topic, filled in when the page is written."""
 
 
 class TopicPageDirective(LscbDirective):

@@ -35,9 +35,10 @@ from ..data import AddressError
 from ..data.disclosure import Suppressed
 from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
 from ..data.pages import address_message, trend_problem, year_problem
-from .charts import Chart, Panel, Series, chart_image, describe, render_svg
+from .charts import Chart, Panel, Series, describe, render_svg
 from .disclosure import policy, suppressed_node
 from .figure import figure_node
+from .nodes import chart_image
 from .register import render_record
 from .shared import LscbDirective, LscbWarning, get_view, prose_nodes, table_skeleton
 from .table import _entry, dataset_table
