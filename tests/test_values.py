@@ -13,7 +13,16 @@ from lscb_kb.data.view import published_view
 
 from .conftest import REPO, Project
 
-FIGURES = "data/2009-10/facts.yaml"
+TYPED = "data/2009-10/typed.yaml"
+
+
+def _typed_figure(project: Project, value: str, unit: str, label: str) -> None:
+    """A file of one single figure, ``typed/one``, whose value is on line 8."""
+    project.write(
+        TYPED,
+        "kind: figures\nid: typed\ntitle: Typed\nperiod: 2009/10\nsource: report-2010\n"
+        f"figures:\n  one:\n    value: {value}\n    unit: {unit}\n    label: {label}\n",
+    )
 
 
 def _problems(project: Project) -> list[str]:
@@ -39,11 +48,7 @@ def test_a_single_figure_is_checked_against_its_unit_at_its_line(
     make_project: Callable[[str], Project], typed: str, unit: str, wanted: str
 ) -> None:
     project = make_project("figures")
-    project.write(
-        FIGURES.replace("facts", "typed"),
-        "kind: figures\nid: typed\ntitle: Typed\nperiod: 2009/10\nsource: report-2010\n"
-        f"figures:\n  one:\n    value: {typed}\n    unit: {unit}\n    label: One figure\n",
-    )
+    _typed_figure(project, typed, unit, "One figure")
     located = _located(project)
     assert any(
         file == "data/2009-10/typed.yaml" and line == 8 and wanted in message
@@ -55,11 +60,7 @@ def test_a_wrong_single_figure_fails_the_build_at_its_line_without_a_traceback(
     make_project: Callable[[str], Project],
 ) -> None:
     project = make_project("figures")
-    project.write(
-        "data/2009-10/typed.yaml",
-        "kind: figures\nid: typed\ntitle: Typed\nperiod: 2009/10\nsource: report-2010\n"
-        "figures:\n  one:\n    value: 18,610\n    unit: money\n    label: Reserves\n",
-    )
+    _typed_figure(project, "18,610", "money", "Reserves")
     page = project.root / "docs" / "index.md"
     page.write_text(page.read_text("utf-8") + "\nReserves: {fig}`typed/one`.\n", "utf-8")
     result = project.build(fresh=True)
@@ -73,11 +74,7 @@ def test_a_null_figure_needs_a_reason_and_is_shown_as_not_reported(
     make_project: Callable[[str], Project],
 ) -> None:
     project = make_project("figures")
-    project.write(
-        "data/2009-10/typed.yaml",
-        "kind: figures\nid: typed\ntitle: Typed\nperiod: 2009/10\nsource: report-2010\n"
-        "figures:\n  one:\n    value: null\n    unit: count\n    label: Cases\n",
-    )
+    _typed_figure(project, "null", "count", "Cases")
     assert any(
         "typed.yaml:8:" in p and "is null: say why with 'not_reported: <reason>'" in p
         for p in _problems(project)
