@@ -29,6 +29,7 @@ from .models import (
     RegisterDataset,
     Table,
     TablesDataset,
+    key_of,
 )
 from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings, load_settings
@@ -392,7 +393,7 @@ class Catalogue:
             str(r.get("key")): (("rows", i), r) for i, r in enumerate(table.rows)
         }
         if table.total is not None:
-            rows[str(table.total.get("key", "total"))] = (("total",), table.total)
+            rows[key_of(table.total)] = (("total",), table.total)
         if row_key not in rows:
             raise AddressError(
                 f"table '{entry.id}.{table_name}' has no row '{row_key}'" + _near(row_key, rows)
@@ -423,12 +424,12 @@ class Catalogue:
                     yield self._figure_ref(entry, f"{ident}/{name}", name)
             elif isinstance(dataset, TablesDataset):
                 for table_name, table in dataset.tables.items():
-                    rows = [*table.rows, *([table.total] if table.total else [])]
+                    rows = table.every_row
                     for row in rows:
                         for column in table.columns:
                             if column.unit in ("text",):
                                 continue
-                            key = str(row.get("key", "total"))
+                            key = key_of(row)
                             yield self._cell_ref(
                                 entry,
                                 table_name,
@@ -445,7 +446,7 @@ def row_label(table: Table, row: dict[str, Any]) -> str:
     for column in table.columns:
         if column.unit == "text" and row.get(column.key):
             return str(row[column.key])
-    return str(row.get("key", "total"))
+    return key_of(row)
 
 
 def parse_formula(formula: str) -> list[tuple[int, str]]:

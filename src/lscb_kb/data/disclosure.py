@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from .models import Cell, Dataset, FiguresDataset, PublishedInFull, Table, TablesDataset
+from .models import Cell, Dataset, FiguresDataset, PublishedInFull, Table, TablesDataset, key_of
 from .problems import Problem
 from .settings import Settings
 from .validate import column_spec, row_spec
@@ -329,7 +329,7 @@ def _count_cells(table: Table) -> dict[CellKey, int]:
     A blank count cell counts as 0: a reader may well read a blank so, and treating it as
     known is the cautious choice when working out what the totals give away.
     """
-    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    rows = table.every_row
     cells: dict[CellKey, int] = {}
     for index, row in enumerate(rows):
         for column in table.columns:
@@ -433,7 +433,7 @@ def publishable_cell(
     for index, row in enumerate(table.rows):
         if row.get("key") == row_key:
             return published.cell(index, column)
-    if table.total is not None and str(table.total.get("key", "total")) == row_key:
+    if table.total is not None and key_of(table.total) == row_key:
         return published.cell(len(table.rows), column)
     raise KeyError(row_key)
 

@@ -97,6 +97,21 @@ class Table(_Model):
         ),
     )
 
+    @property
+    def every_row(self) -> list[dict[str, Cell]]:
+        """The rows, then the total row if there is one: the order of every figure's index."""
+        return [*self.rows, *([self.total] if self.total is not None else [])]
+
+    @property
+    def row_keys(self) -> list[str]:
+        """The key of each of :attr:`every_row` (the total row's is ``total`` unless given)."""
+        return [key_of(row) for row in self.every_row]
+
+
+def key_of(row: dict[str, Cell]) -> str:
+    """A row's key in addresses; a total row without one is ``total``."""
+    return str(row.get("key", "total"))
+
 
 class _Rule(_Model):
     id: Key = Field(description="Stable id; the discrepancy register names failing rules by it.")

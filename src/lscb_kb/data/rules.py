@@ -33,6 +33,7 @@ from .models import (
     SumRule,
     Table,
     TablesDataset,
+    key_of,
 )
 from .problems import LscbError, Problem
 from .units import format_value
@@ -134,7 +135,7 @@ class _Evaluator:
     def _total_row(self, entry: Entry, name: str, table: Table) -> Iterator[Outcome]:
         if table.total is None:
             return
-        total_key = str(table.total.get("key", "total"))
+        total_key = key_of(table.total)
         for column in table.columns:
             if not column_spec(column).numeric:
                 continue
@@ -162,9 +163,9 @@ class _Evaluator:
             return
         unit = next((c.unit for c in table.columns if c.key == table.total_column), None)
         keys = [c.key for c in table.columns if c.unit == unit and c.key != table.total_column]
-        rows = [*table.rows, *([table.total] if table.total is not None else [])]
+        rows = table.every_row
         for row in rows:
-            row_key = str(row.get("key", "total"))
+            row_key = key_of(row)
             if row.get(table.total_column) is None:
                 continue
             parts = [self._ref(entry, name, row_key, key) for key in keys]

@@ -19,6 +19,7 @@ from .models import (
     RegisterDataset,
     Table,
     TablesDataset,
+    key_of,
 )
 from .problems import PathPart, Problem
 from .units import UnitSpec, check_value
@@ -182,7 +183,7 @@ def _has_blank(dataset: TablesDataset | FiguresDataset) -> bool:
     if isinstance(dataset, FiguresDataset):
         return any(f.value is None and f.formula is None for f in dataset.figures.values())
     for table in dataset.tables.values():
-        for row in [*table.rows, *([table.total] if table.total is not None else [])]:
+        for row in table.every_row:
             for column in table.columns:
                 if row_spec(column_spec(column), row).numeric and row.get(column.key) is None:
                     return True
@@ -285,7 +286,7 @@ def _check_blanks(
     a file whose figures are ``not_yet_entered``, one still to be entered)."""
     blanks: set[str] = set()
     for path, row in rows:
-        row_key = str(row.get("key", "total"))
+        row_key = key_of(row)
         for column in table.columns:
             spec = row_spec(column_spec(column), row)
             if not spec.numeric:

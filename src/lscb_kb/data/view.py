@@ -52,7 +52,7 @@ from .disclosure import (
     status_of,
     table_lines,
 )
-from .models import Cell, FiguresDataset, Table, TablesDataset
+from .models import Cell, FiguresDataset, Table, TablesDataset, key_of
 from .units import UnitSpec, format_value
 from .validate import column_spec, row_spec
 
@@ -141,7 +141,7 @@ def figure_address(entry: Entry, name: str) -> str:
 def _row_keys(table: Table) -> list[str]:
     keys = [str(row.get("key")) for row in table.rows]
     if table.total is not None:
-        keys.append(str(table.total.get("key", "total")))
+        keys.append(key_of(table.total))
     return keys
 
 
@@ -150,7 +150,7 @@ def _derived_groups(
 ) -> Iterator[tuple[list[str], list[str]]]:
     """(counts, figures derived from them) in a table: a row's (or, where rows carry their
     own units, a column's) percentages, rates and amounts go with the counts beside them."""
-    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    rows = table.every_row
     by_column = any("unit" in row for row in table.rows)
     lines: dict[object, tuple[list[str], list[str]]] = {}
     for index, row in enumerate(rows):

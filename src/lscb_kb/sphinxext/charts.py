@@ -39,7 +39,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..data import AddressError
 from ..data.disclosure import Suppressed
-from ..data.models import Table, TablesDataset
+from ..data.models import Table, TablesDataset, key_of
 from ..data.pages import address_message
 from ..data.units import UnitSpec, format_value
 from ..data.validate import column_spec, row_spec
@@ -559,7 +559,7 @@ def _row_label(table: Table, row: dict[str, Any]) -> str:
     for column in table.columns:
         if column.unit == "text" and row.get(column.key):
             return str(row[column.key])
-    return str(row.get("key", "total"))
+    return key_of(row)
 
 
 def _near(name: str, options: Sequence[str]) -> str:

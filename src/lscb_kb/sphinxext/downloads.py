@@ -303,7 +303,7 @@ def table_contents(
         header.append("row unit (where it differs from the column's)")
     header.append("source")
     body: list[list[CsvCell]] = []
-    originals = [*table.rows, *([table.total] if table.total is not None else [])]
+    originals = table.every_row
     cells = [*published.rows, *([published.total] if published.total is not None else [])]
     for original, row in zip(originals, cells, strict=True):
         line: list[CsvCell] = [str(original.get("key", "total"))]

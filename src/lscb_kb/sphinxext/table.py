@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from ..data import AddressError, Entry
 from ..data.catalogue import row_label
 from ..data.disclosure import PublishedTable, Suppressed, describe_publication
-from ..data.models import TablesDataset
+from ..data.models import TablesDataset, key_of
 from ..data.pages import address_message
 from ..data.validate import column_spec, row_spec
 from ..data.view import NotReported, shown_text
@@ -59,7 +59,7 @@ def render_table(
         specs.append((table.total, True))
     for row_index, (row, is_total) in enumerate(specs):
         tr = nodes.row(classes=["lscb-total"] if is_total else [])
-        row_key = str(row.get("key", "total"))
+        row_key = key_of(row)
         for index, column in enumerate(columns):
             spec = row_spec(column_spec(column), row)
             shown = published.cell(row_index, column.key)
@@ -99,7 +99,7 @@ def _mark(cell: nodes.entry, address: str | None) -> nodes.entry:
 def not_reported_notes(table: Table, published: PublishedTable) -> list[nodes.Node]:
     """Under a table: why each figure shown as "not reported" is missing."""
     labels = {c.key: c.label for c in table.columns}
-    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    rows = table.every_row
     out: list[nodes.Node] = []
     for index, row in enumerate(rows):
         for column in table.columns:
