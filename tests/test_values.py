@@ -169,3 +169,17 @@ def test_the_shipped_child_topics_are_topics() -> None:
     catalogue = Catalogue.load(REPO)
     assert "looked-after-children" in catalogue.settings.child_topics
     assert [p for p in catalogue.problems if p.where == "disclosure.child_topics"] == []
+
+
+def test_a_wrong_review_setting_is_a_problem_at_its_line(
+    make_project: Callable[[str], Project],
+) -> None:
+    """conf/lscb.toml has one reader: a mistake in [reviews] is reported, not silently replaced."""
+    project = make_project("disclosure")
+    lscb = project.root / "conf" / "lscb.toml"
+    lscb.write_text(lscb.read_text("utf-8") + '\n[reviews]\ndue_within_days = "soon"\n', "utf-8")
+    found = [p for p in Catalogue.load(project.root).problems if p.where.startswith("reviews.")]
+    line = lscb.read_text("utf-8").splitlines().index('due_within_days = "soon"') + 1
+    assert [(p.file, p.line, p.message) for p in found] == [
+        ("conf/lscb.toml", line, "must be a whole number of days, at least 0, got 'soon'")
+    ]

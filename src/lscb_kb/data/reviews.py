@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from .problems import LscbError, Problem, display_path
-from .settings import SETTINGS_FILE, Limits, read_limits
+from .settings import Limits, load_settings
 from .yamlload import parse_yaml, size_problem
 
 OWNER, REVIEWED, DUE = "owner", "reviewed", "review-due"
@@ -56,21 +55,16 @@ class ReviewSettings:
 
 
 def review_settings(root: Path) -> ReviewSettings:
-    """Read ``[reviews]`` from ``conf/lscb.toml`` under *root*; defaults if it is absent."""
-    path = root / SETTINGS_FILE
+    """``[reviews]`` of ``conf/lscb.toml`` under *root*, as :func:`load_settings` reads it
+    (the one reader of that file, which reports its mistakes); defaults if it can't be read."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return ReviewSettings()  # load_settings reports an unreadable file
-    limits, _problems = read_limits(path, raw.get("limits", {}))  # load_settings reports them
-    table = raw.get("reviews", {})
-    if not isinstance(table, dict):
-        return ReviewSettings(limits=limits)
-    within = table.get("due_within_days", ReviewSettings.due_within_days)
+        settings = load_settings(root)
+    except LscbError:
+        return ReviewSettings()  # the check and the build report an unreadable file
     return ReviewSettings(
-        required=bool(table.get("required", False)),
-        due_within_days=within if isinstance(within, int) and within >= 0 else 30,
-        limits=limits,
+        required=settings.reviews_required,
+        due_within_days=settings.review_due_within_days,
+        limits=settings.limits,
     )
 
 

@@ -74,6 +74,10 @@ class Settings:
     content_security_policy: str = ""
     topics_file: str = "conf/topics.yaml"
     limits: Limits = Limits()
+    reviews_required: bool = False
+    """``[reviews] required``: every page must name its owner, last review and next review."""
+    review_due_within_days: int = 30
+    """``[reviews] due_within_days``: a review this many days away counts as due."""
 
     @property
     def topics_path(self) -> Path:
@@ -105,6 +109,7 @@ def load_settings(root: Path) -> Settings:
     raw, _text = read_toml(path)
     disclosure, problems = _disclosure(path, raw.get("disclosure", {}))
     limits, limit_problems = read_limits(path, raw.get("limits", {}))
+    reviews, review_problems = _reviews(path, raw.get("reviews", {}))
     board = raw.get("board", {})
     years = raw.get("years", {})
     paths = raw.get("paths", {})
@@ -124,10 +129,37 @@ def load_settings(root: Path) -> Settings:
             publication.get("content_security_policy", Settings.content_security_policy)
         ),
         topics_file=str(paths.get("topics", Settings.topics_file)),
-        problems=(*problems, *limit_problems),
+        problems=(*problems, *limit_problems, *review_problems),
         limits=limits,
         **disclosure,
+        **reviews,
     )
+
+
+def _reviews(path: Path, table: object) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The ``[reviews]`` table; a wrong value is a problem, and the default is used meanwhile."""
+    shown = display_path(path)
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        line = _line_of(path, key, section="reviews")
+        problems.append(Problem(shown, line, 0, f"reviews.{key}", message, "config"))
+
+    if not isinstance(table, dict):
+        bad("", "must be a table of settings, such as 'required = true'")
+        return {}, tuple(problems)
+    out: dict[str, Any] = {}
+    required = table.get("required", Settings.reviews_required)
+    if not isinstance(required, bool):
+        bad("required", f"must be true or false, got {required!r}")
+    else:
+        out["reviews_required"] = required
+    within = table.get("due_within_days", Settings.review_due_within_days)
+    if isinstance(within, bool) or not isinstance(within, int) or within < 0:
+        bad("due_within_days", f"must be a whole number of days, at least 0, got {within!r}")
+    else:
+        out["review_due_within_days"] = within
+    return out, tuple(problems)
 
 
 def _disclosure(path: Path, table: object) -> tuple[dict[str, Any], tuple[Problem, ...]]:
