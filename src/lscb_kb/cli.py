@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .data import Catalogue, LscbError, Problem, find_root
+from .data.audit import audit_project
 from .data.pages import check_pages
 from .data.personal import scan_project_with_allowed
 from .data.rules import Outcome, check_figures, evaluate
@@ -49,6 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     topics = Topics.load(catalogue.settings.topics_path)  # conf/topics.yaml
     problems = [*catalogue.problems, *topics.problems, *topic_problems(catalogue, topics)]
     problems.extend(check_pages(catalogue, root / "docs", topics))  # what the pages name
+    problems.extend(audit_project(catalogue, root / "docs"))  # figures typed by hand
     problems.extend(scan_pages(root, catalogue.settings.data_dir))  # content safety
     problems.extend(_bibliography_problems(root, catalogue.settings.bibliography))
     personal, allowed = scan_project_with_allowed(root)  # personal data in data/ and docs/
