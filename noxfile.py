@@ -42,9 +42,18 @@ def figures(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite with pytest."""
+    """Run the test suite with pytest, on every core (pytest-xdist)."""
     _install(session, "test")
-    session.run("pytest", *session.posargs)
+    # Tests that read one costly build carry the same xdist_group and so share a worker.
+    # Python may keep its compiled modules (gitignored __pycache__/): every process of the run,
+    # each worker and each command a test runs, then reads them instead of compiling again.
+    session.run(
+        "pytest",
+        "--numprocesses=auto",
+        "--dist=loadgroup",
+        *session.posargs,
+        env={"PYTHONDONTWRITEBYTECODE": None},
+    )
 
 
 @nox.session

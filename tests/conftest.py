@@ -1,23 +1,186 @@
-"""Shared fixtures: small test projects under tests/roots/, built with Sphinx in-process."""
+"""Shared fixtures: small test projects under tests/roots/, built with Sphinx in-process.
+
+The commands the nox sessions run (``lscb-kb``, ``sphinx-build``) are run in this process
+through their own entry points (:func:`lscb_kb.cli.main`, :func:`sphinx.cmd.build.build_main`)
+with the same arguments, which is what makes the suite fast. A few tests run each command in a
+subprocess too (:meth:`Project.cli_subprocess`, :meth:`Project.sphinx_build_subprocess`), one
+for each exit status the command promises, so that the programs themselves stay tested.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
+from sphinx.cmd.build import build_main
+from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.testing.util import _clean_up_global_state
 from sphinx.util.console import strip_escape_sequences
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from lscb_kb.cli import main as lscb_kb_main
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # ``xdist_group`` keeps the tests that read one costly build on one pytest-xdist worker
+    # (``nox -s tests`` runs with ``--dist loadgroup``), so that the build is made once.
+    # pytest-xdist registers the mark; without it (plain pytest) the mark must still be known.
+    config.addinivalue_line(
+        "markers", "xdist_group(name): tests that read one costly build run on one worker"
+    )
+
+
+SPHINX_BUILD = ("-b", "html", "-c", "conf", "-E", "-n", "-W", "--keep-going", "--no-color")
+"""The options of ``nox -s build`` that :meth:`Project.sphinx_build` gives ``sphinx-build``."""
+
+
+@contextlib.contextmanager
+def sphinx_state(confdir: Path | None = None) -> Iterator[None]:
+    """Keep one in-process Sphinx build from leaking into the next, as ``sphinx.testing`` does.
+
+    Docutils' registries of directives, roles and nodes, Sphinx's translators and ``sys.path``
+    are put back as they were; with *confdir*, the build runs inside ``patch_docutils`` and
+    ``docutils_namespace`` as ``sphinx-build`` runs it (``build_main`` enters them itself).
+    """
+    saved_path = sys.path.copy()
+    _clean_up_global_state()
+    try:
+        if confdir is None:
+            yield
+        else:
+            with patch_docutils(confdir), docutils_namespace():
+                yield
+    finally:
+        sys.path[:] = saved_path
+        _clean_up_global_state()
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, in memory: each template file is compiled once in this process.
+
+    Jinja checks a template's source against the compiled code it is given and compiles the
+    template again if the source has changed, so a build sees exactly what a fresh process
+    would; only the compiling is saved (a third of an in-process build of a small root).
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_templates() -> Iterator[None]:
+    """Sphinx's template environment of every in-process build shares compiled templates with
+    the builds before it that had the same Jinja settings (its extensions)."""
+    caches: dict[tuple[type, tuple[str, ...]], CompiledTemplates] = {}
+    init = BuiltinTemplateLoader.init
+
+    def init_sharing_compiled_templates(
+        self: BuiltinTemplateLoader, *args: Any, **kwargs: Any
+    ) -> None:
+        init(self, *args, **kwargs)
+        environment = self.environment
+        key = (type(environment), tuple(sorted(environment.extensions)))
+        environment.bytecode_cache = caches.setdefault(key, CompiledTemplates())
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(BuiltinTemplateLoader, "init", init_sharing_compiled_templates)
+        yield
+
+
+def run_here(
+    main: Callable[[list[str]], int], argv: Sequence[str], cwd: Path, name: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a command's entry point in this process as its program would run in *cwd*.
+
+    What it prints to stdout and stderr is kept apart, as ``capture_output`` keeps it. An
+    exception that escapes is printed to stderr with its traceback and gives status 1, and
+    ``SystemExit`` gives its code, as the interpreter does at the end of a program.
+    """
+    out, err = StringIO(), StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:
+            if exit_.code is None or isinstance(exit_.code, int):
+                code = exit_.code or 0
+            else:
+                print(exit_.code, file=sys.stderr)
+                code = 1
+        except Exception:
+            traceback.print_exc()
+            code = 1
+    return subprocess.CompletedProcess([name, *argv], code, out.getvalue(), err.getvalue())
+
+
+def sphinx_build_here(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build`` *argv* (``python -m sphinx``) in this process, run from *cwd*."""
+    with sphinx_state():
+        return run_here(build_main, argv, cwd, "sphinx-build")
+
+
+def lscb_kb_here(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``lscb-kb`` *argv* in this process, run from *cwd*."""
+    return run_here(lscb_kb_main, argv, cwd, "lscb-kb")
+
+
+def _run_sphinx_in_this_process(
+    command: Any, *, cwd: Any = None, check: bool = False, **options: Any
+) -> Any:
+    """``subprocess.run`` for :mod:`lscb_kb.publish`: ``python -m sphinx`` runs in this process
+    with the same arguments, from the same folder, printing where the program would print;
+    any other command (Pagefind), or one run with other options, runs as it is."""
+    argv = [str(part) for part in command] if isinstance(command, list | tuple) else []
+    if argv[:3] != [sys.executable, "-m", "sphinx"] or options:
+        return subprocess.run(command, cwd=cwd, check=check, **options)
+    with sphinx_state(), contextlib.chdir(cwd or "."):
+        code = build_main(argv[3:])
+    if check and code:
+        raise subprocess.CalledProcessError(code, command)
+    return subprocess.CompletedProcess(command, code)
+
+
+@contextlib.contextmanager
+def run_sphinx_in_this_process() -> Iterator[None]:
+    """While open, :func:`lscb_kb.publish.publish` runs its ``sphinx-build`` in this process
+    (its Pagefind still runs as a program)."""
+    import lscb_kb.publish  # noqa: PLC0415
+
+    patched = SimpleNamespace(**vars(subprocess))
+    patched.run = _run_sphinx_in_this_process
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(lscb_kb.publish, "subprocess", patched)
+        yield
+
+
+@pytest.fixture
+def sphinx_in_process() -> Iterator[None]:
+    """The test's :func:`lscb_kb.publish.publish` runs its ``sphinx-build`` in this process."""
+    with run_sphinx_in_this_process():
+        yield
 
 
 @dataclass
@@ -42,50 +205,39 @@ class Project:
     def build(
         self, *, fresh: bool = False, parallel: int = 1, out: Path | None = None
     ) -> BuildResult:
-        """Build HTML in-process, recording the pages Sphinx re-read."""
+        """Build HTML in-process, recording the pages Sphinx re-read (see :func:`sphinx_state`)."""
         status, warning = StringIO(), StringIO()
         outdir = out or self.out
-        _clean_up_global_state()
-        app = Sphinx(
-            srcdir=self.root / "docs",
-            confdir=self.root / "conf",
-            outdir=outdir,
-            doctreedir=outdir.parent / f"{outdir.name}.doctrees",
-            buildername="html",
-            status=status,
-            warning=warning,
-            freshenv=fresh,
-            parallel=parallel,
-        )
         read: list[str] = []
-        app.connect("env-before-read-docs", lambda _a, _e, docnames: read.extend(docnames))
-        try:
+        with sphinx_state(self.root / "conf"):
+            app = Sphinx(
+                srcdir=self.root / "docs",
+                confdir=self.root / "conf",
+                outdir=outdir,
+                doctreedir=outdir.parent / f"{outdir.name}.doctrees",
+                buildername="html",
+                status=status,
+                warning=warning,
+                freshenv=fresh,
+                parallel=parallel,
+            )
+            app.connect("env-before-read-docs", lambda _a, _e, docnames: read.extend(docnames))
             app.build()
-        finally:
-            _clean_up_global_state()  # as sphinx.testing does between apps in one process
         warnings = strip_escape_sequences(warning.getvalue())
         return BuildResult(status.getvalue(), self.relative(warnings), sorted(read))
 
+    def sphinx_argv(self, *args: str) -> list[str]:
+        """The arguments of ``sphinx-build`` as the nox session gives them, with *args*."""
+        return [*SPHINX_BUILD, *args, "docs", str(self.out)]
+
     def sphinx_build(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run ``sphinx-build`` as the nox session does, in a subprocess."""
+        """``sphinx-build`` as the nox session runs it, in this process (its entry point)."""
+        return sphinx_build_here(self.sphinx_argv(*args), self.root)
+
+    def sphinx_build_subprocess(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``sphinx-build`` as the nox session runs it, in a subprocess."""
         return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sphinx",
-                "-b",
-                "html",
-                "-c",
-                "conf",
-                "-E",
-                "-n",
-                "-W",
-                "--keep-going",
-                "--no-color",
-                *args,
-                "docs",
-                str(self.out),
-            ],
+            [sys.executable, "-m", "sphinx", *self.sphinx_argv(*args)],
             cwd=self.root,
             capture_output=True,
             text=True,
@@ -93,7 +245,11 @@ class Project:
         )
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run the ``lscb-kb`` command line in this project."""
+        """The ``lscb-kb`` command line in this project, in this process (its entry point)."""
+        return lscb_kb_here(args, self.root)
+
+    def cli_subprocess(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The ``lscb-kb`` command line in this project, in a subprocess."""
         return subprocess.run(
             [sys.executable, "-m", "lscb_kb.cli", *args],
             cwd=self.root,
@@ -122,16 +278,21 @@ class Project:
         return path
 
 
+def copy_root(name: str, dest: Path) -> Path:
+    """Copy ``tests/roots/<name>`` to *dest*, held to the shipped allowlist."""
+    shutil.copytree(ROOTS / name, dest)
+    allowlist = dest / "conf" / "safety.toml"
+    if not allowlist.exists():  # every test root is held to the shipped allowlist
+        shutil.copy(REPO / "conf" / "safety.toml", allowlist)
+    return dest
+
+
 @pytest.fixture
 def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Project]:
     """Copy ``tests/roots/<name>`` to a temporary folder and work from there."""
 
     def make(name: str) -> Project:
-        root = tmp_path / name
-        shutil.copytree(ROOTS / name, root)
-        allowlist = root / "conf" / "safety.toml"
-        if not allowlist.exists():  # every test root is held to the shipped allowlist
-            shutil.copy(REPO / "conf" / "safety.toml", allowlist)
+        root = copy_root(name, tmp_path / name)
         monkeypatch.chdir(root)
         return Project(root)
 
@@ -141,3 +302,51 @@ def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
 @pytest.fixture
 def project(make_project: Callable[[str], Project]) -> Iterator[Project]:
     yield make_project("basic")
+
+
+Built = tuple[Project, BuildResult]
+"""A test root built fresh, and what its build printed."""
+
+
+@pytest.fixture(scope="session")
+def built_roots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
+    """``tests/roots/<name>`` as it is, built fresh once for every test that only reads it.
+
+    A test that changes the project or builds it again takes its own copy (``make_project``).
+    """
+    done: dict[str, Built] = {}
+
+    def get(name: str) -> Built:
+        if name not in done:
+            project = Project(copy_root(name, tmp_path_factory.mktemp(f"built-{name}") / name))
+            with contextlib.chdir(project.root):  # as make_project works from the project
+                done[name] = (project, project.build(fresh=True))
+        return done[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A copy of the shipped knowledge base (conf/, data/ and docs/), built fresh once for the
+    tests that only read it."""
+    root = tmp_path_factory.mktemp("shipped") / "kb"
+    for folder in ("conf", "data", "docs"):
+        shutil.copytree(REPO / folder, root / folder)
+    project = Project(root)
+    with contextlib.chdir(root):
+        return project, project.build(fresh=True)
+
+
+@pytest.fixture
+def built_root(
+    built_roots: Callable[[str], Built], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str], Built]:
+    """:func:`built_roots`, working from the built project's folder as ``make_project`` does."""
+
+    def get(name: str) -> Built:
+        project, result = built_roots(name)
+        monkeypatch.chdir(project.root)
+        return project, result
+
+    return get

@@ -1,7 +1,9 @@
 """A board member's mistakes: each gives file:line, what is wrong, a non-zero exit, no traceback.
 
 Each case edits one file of the basic test project, then runs both ``lscb-kb check`` (what
-``nox -s figures`` runs) and ``sphinx-build -W`` (what ``nox -s build`` runs).
+``nox -s figures`` runs) and ``sphinx-build -W`` (what ``nox -s build`` runs), through their
+entry points in this process. The clean project and the report of every problem in one run are
+checked with both programs run as subprocesses, as the sessions run them.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def test_all_problems_are_reported_in_one_run(project: Project) -> None:
     project.edit(BUDGET, "actual: 81751\n", "actual: -1\n")
     project.edit(BUDGET, "actual: 13377}", "actual: 13377.5}")
     project.edit(INDICATORS, "thurrock: 73.5", "thurrock: 101")
-    result = project.cli("check")
+    result = project.cli_subprocess("check")
     lines = [line for line in result.stdout.splitlines() if line.startswith("data/")]
     assert [line.split(": ")[0] for line in lines] == [
         "data/2009-10/budget.yaml:16:17",
@@ -149,8 +151,8 @@ def test_all_problems_are_reported_in_one_run(project: Project) -> None:
 
 
 def test_clean_project_passes(project: Project) -> None:
-    result = project.cli("check")
+    result = project.cli_subprocess("check")
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("All 2 data files are valid (7 figures)")
-    build = project.sphinx_build()
+    build = project.sphinx_build_subprocess()
     assert build.returncode == 0, build.stderr

@@ -2,8 +2,9 @@
 
 Every case makes one mistake in a copy of tests/roots/disclosure, then runs ``lscb-kb check``
 (what ``nox -s figures`` runs) and, where the build reads what is wrong, ``sphinx-build -W``
-(what ``nox -s build`` runs). The second half feeds the loader arbitrary documents
-(Hypothesis): nothing but :class:`~lscb_kb.data.LscbError` may escape it.
+(what ``nox -s build`` runs), each through its entry point in this process; one case is built
+by ``sphinx-build`` in a subprocess too, as the session runs it. The second half feeds the
+loader arbitrary documents (Hypothesis): nothing but :class:`~lscb_kb.data.LscbError` may escape it.
 """
 
 from __future__ import annotations
@@ -522,7 +523,7 @@ def test_raw_html_block_in_page_fails_build_at_its_line(
     make_project: Callable[[str], Project],
 ) -> None:
     project, _case = _prepare(make_project, "raw-html-block")
-    result = project.sphinx_build()
+    result = project.sphinx_build_subprocess()
     output = project.relative(result.stdout + result.stderr)
     assert result.returncode != 0
     assert (

@@ -1,4 +1,8 @@
-"""The benchmarks' generator of synthetic knowledge bases makes a valid one (not a timing test)."""
+"""The benchmarks' generator of synthetic knowledge bases makes a valid one (not a timing test).
+
+The generator runs as a program, as the benchmarks run it; ``lscb-kb check`` and
+``sphinx-build`` run through their entry points in this process, with the same arguments.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import lscb_kb_here, sphinx_build_here
+
+pytestmark = pytest.mark.xdist_group("synthetic")
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "benchmarks" / "synthetic.py"
@@ -46,37 +54,15 @@ def test_two_boards_have_their_own_data_and_pages(synthetic_kb: Path) -> None:
 
 
 def test_lscb_kb_check_passes(synthetic_kb: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "lscb_kb.cli", "--root", str(synthetic_kb), "check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = lscb_kb_here(["--root", str(synthetic_kb), "check"], Path.cwd())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "data files are valid" in result.stdout
 
 
 def test_it_builds(synthetic_kb: Path, tmp_path: Path) -> None:
     out = tmp_path / "html"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-c",
-            "conf",
-            "-E",
-            "-q",
-            "--keep-going",
-            "docs",
-            str(out),
-        ],
-        cwd=synthetic_kb,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = sphinx_build_here(
+        ["-b", "html", "-c", "conf", "-E", "-q", "--keep-going", "docs", str(out)], synthetic_kb
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import filecmp
+from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import Project
+import pytest
+
+from .conftest import Built, Project
 
 
-def test_table_is_an_accessible_html_table(project: Project) -> None:
-    result = project.build(fresh=True)
+@pytest.fixture
+def basic(built_root: Callable[[str], Built]) -> Built:
+    """tests/roots/basic as it is, built fresh once for the tests that only read it."""
+    return built_root("basic")
+
+
+def test_table_is_an_accessible_html_table(basic: Built) -> None:
+    project, result = basic
     assert result.warnings == ""
     page = project.html("index")
     table = page.select_one("table.lscb-table")
@@ -37,8 +46,8 @@ def test_table_is_an_accessible_html_table(project: Project) -> None:
     assert source.select_one("a[href^='references.html#']") is not None
 
 
-def test_role_puts_formatted_figure_into_prose(project: Project) -> None:
-    project.build(fresh=True)
+def test_role_puts_formatted_figure_into_prose(basic: Built) -> None:
+    project, _result = basic
     figure = project.html("index").select_one("p span.lscb-figure")
     assert figure is not None
     assert figure.get_text() == "£81,751"

@@ -22,12 +22,18 @@ from lscb_kb.sphinxext.charts import (
     render_svg,
 )
 
-from .conftest import Project
+from .conftest import Built, Project
 
 
 @pytest.fixture
 def charts(make_project: Callable[[str], Project]) -> Project:
     return make_project("charts")
+
+
+@pytest.fixture
+def charts_built(built_root: Callable[[str], Built]) -> Built:
+    """tests/roots/charts as it is, built fresh once for the tests that only read it."""
+    return built_root("charts")
 
 
 def _figures(project: Project, page: str) -> list[Tag]:
@@ -48,8 +54,8 @@ def _luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def test_chart_is_a_figure_with_alt_text_caption_and_its_table(charts: Project) -> None:
-    result = charts.build(fresh=True)
+def test_chart_is_a_figure_with_alt_text_caption_and_its_table(charts_built: Built) -> None:
+    charts, result = charts_built
     assert result.warnings == ""
     page = charts.html("budget")
     figure = page.select_one("figure#chart-budget-contributions")
@@ -82,8 +88,8 @@ def test_chart_is_a_figure_with_alt_text_caption_and_its_table(charts: Project) 
     assert "<script" not in svg
 
 
-def test_chart_of_one_column_names_it_and_totals_are_not_drawn(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_chart_of_one_column_names_it_and_totals_are_not_drawn(charts_built: Built) -> None:
+    charts, _result = charts_built
     figure = _figures(charts, "budget")[1]
     alt = str(figure.select_one("img")["alt"])  # type: ignore[index]
     assert alt == (
@@ -95,8 +101,8 @@ def test_chart_of_one_column_names_it_and_totals_are_not_drawn(charts: Project) 
     assert "£95,128" not in svg  # the total row is in the table, not a bar
 
 
-def test_rows_of_different_units_are_drawn_as_separate_charts(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_rows_of_different_units_are_drawn_as_separate_charts(charts_built: Built) -> None:
+    charts, _result = charts_built
     alt = str(_figures(charts, "indicators")[0].select_one("img")["alt"])  # type: ignore[index]
     assert alt.startswith("2 bar charts, one for each row of the table")
     assert "Children who have been bullied: Thurrock 30.8%; England 28.8%." in alt
@@ -137,8 +143,8 @@ def test_unknown_row_or_column_warns_with_a_hint(charts: Project) -> None:
     ]
 
 
-def test_with_table_draws_the_table_and_hides_small_counts(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_with_table_draws_the_table_and_hides_small_counts(charts_built: Built) -> None:
+    charts, _result = charts_built
     page = charts.html("deaths")
     assert page.select_one("figure#chart-deaths-by-area") is not None
     table = page.select_one("#table-deaths-by-area table")

@@ -7,13 +7,11 @@ file and line of every figure the rule involves; restoring the figure must pass 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
 
-from .conftest import REPO, Project
+from .conftest import REPO, Project, lscb_kb_here
 
 DEATHS = "data/2009-10/deaths.yaml"
 FACTS = "data/2009-10/facts.yaml"
@@ -183,12 +181,6 @@ def test_notes_page_is_read_again_only_when_a_figure_it_shows_changes(
 
 
 def test_shipped_report_passes_with_its_contradictions_recorded() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "lscb_kb.cli", "check"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = lscb_kb_here(["check"], REPO)
     assert result.returncode == 0, result.stdout
     assert "contradictions in the report recorded in the discrepancy register" in result.stdout

@@ -16,8 +16,10 @@ file, the bibliography or a file of conf/. For each case:
    ``onerror="alert(1)//HX-<name>"``) is in no file the build wrote. Personal data is text, and
    the build finds it in what it has written (its last check); for those cases the output is
    what ``publish`` writes, which must be nothing;
-5. for every case, ``lscb_kb.publish.publish`` (what ``nox -s build`` runs) on a project whose
-   ``build/html`` was built good raises :class:`~lscb_kb.publish.PublishError` and leaves
+5. for every case, ``lscb_kb.publish.publish`` (what ``nox -s build`` runs, with the
+   ``sphinx-build`` it starts run in this process, as tests/test_publish.py runs it in a
+   subprocess) on a project whose ``build/html`` was built good raises
+   :class:`~lscb_kb.publish.PublishError` and leaves
    ``build/html`` byte for byte as it was.
 
 The edits that must be accepted (section numbers, a statistic, ``https:`` and ``mailto:``
@@ -46,13 +48,12 @@ from pathlib import Path
 
 import pytest
 from sphinx.application import Sphinx
-from sphinx.testing.util import _clean_up_global_state
 from sphinx.util.console import strip_escape_sequences
 
 from lscb_kb.cli import main as lscb_kb
 from lscb_kb.publish import PublishError, publish
 
-from .conftest import REPO, ROOTS
+from .conftest import REPO, ROOTS, run_sphinx_in_this_process, sphinx_state
 
 ROOT_NAME = "hostile"
 BOTH, BUILD_ONLY = "both", "build only"
@@ -1407,9 +1408,8 @@ def run_build(root: Path) -> Built:
     status, warning = io.StringIO(), io.StringIO()
     out = root / "build" / "html"
     code = -1
-    _clean_up_global_state()
     try:
-        with contextlib.chdir(root):
+        with contextlib.chdir(root), sphinx_state(root / "conf"):
             app = Sphinx(
                 srcdir=root / "docs",
                 confdir=root / "conf",
@@ -1426,8 +1426,6 @@ def run_build(root: Path) -> Built:
             code = app.statuscode
     except Exception:  # printed, so that the case fails on it
         warning.write(traceback.format_exc())
-    finally:
-        _clean_up_global_state()
     printed = strip_escape_sequences(status.getvalue() + warning.getvalue())
     return Built(root, code, printed.replace(f"{root}/", ""), written(out))
 
@@ -1532,6 +1530,7 @@ def test_check_reads_what_only_the_build_finds_without_a_traceback(
     assert_no_traceback(printed)
 
 
+@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_build_refuses_at_file_and_line(builds: Callable[[str], Built], name: str) -> None:
     hostile = CASES[name]
@@ -1544,6 +1543,7 @@ def test_build_refuses_at_file_and_line(builds: Callable[[str], Built], name: st
     assert reports(built.printed, where, says, warning=True), built.printed
 
 
+@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_nothing_refused_reaches_the_output(
     builds: Callable[[str], Built], tmp_path: Path, name: str
@@ -1570,12 +1570,17 @@ def test_nothing_refused_reaches_the_output(
 def good_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """build/html as publish makes it from the test project unchanged."""
     root = make_root(tmp_path_factory.mktemp("good"))
-    with contextlib.chdir(root), contextlib.redirect_stdout(io.StringIO()):
+    with (
+        run_sphinx_in_this_process(),
+        contextlib.chdir(root),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
         site = publish(root)
     return snapshot(site)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.usefixtures("sphinx_in_process")
 def test_publish_leaves_the_last_good_site_byte_for_byte(
     good_site: dict[str, bytes], tmp_path: Path, capfd: pytest.CaptureFixture[str], name: str
 ) -> None:
@@ -1612,6 +1617,7 @@ def test_accepted_passes_the_check(tmp_path: Path, name: str) -> None:
     assert status == 0, printed
 
 
+@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_accepted_is_built_and_shown(accepted_build: Built, name: str) -> None:
     assert_no_traceback(accepted_build.printed)
@@ -1629,6 +1635,7 @@ def test_accepted_is_built_and_shown(accepted_build: Built, name: str) -> None:
             assert string not in text, (relpath, string)
 
 
+@pytest.mark.xdist_group("hostile-builds")
 def test_formula_cell_is_neutralised_and_a_number_stays_a_number(accepted_build: Built) -> None:
     """The data refuses a negative number in every numeric unit, so the number beside the
     formula is a positive one: it must be written as a number, not quoted as text."""

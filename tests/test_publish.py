@@ -1,20 +1,23 @@
 """Fail closed: a failed build or check leaves the last good site exactly as it was.
 
 ``nox -s build`` runs ``python -m lscb_kb.publish``; these tests run the same code on a copy of
-tests/roots/basic.
+tests/roots/basic. The good site is published once, with ``sphinx-build`` and Pagefind run as
+programs as the session runs them, and each test starts from its own copy of that project. The
+failed build runs ``sphinx-build`` as a program too; the good rebuild runs it in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+import shutil
 from pathlib import Path
 
 import pytest
 
 from lscb_kb.publish import PublishError, main, publish, swap_in
 
-from .conftest import REPO, Project
+from .conftest import REPO, Project, copy_root
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -26,17 +29,35 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def published(make_project: Callable[[str], Project]) -> tuple[Project, dict[str, bytes]]:
-    project = make_project("basic")
-    site = publish(project.root)
-    assert site == project.root / "build" / "html"
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """tests/roots/basic, published by ``publish`` as ``nox -s build`` runs it."""
+    root = copy_root("basic", tmp_path_factory.mktemp("published") / "basic")
+    with contextlib.chdir(root):
+        site = publish(root)
+    assert site == root / "build" / "html"
     before = snapshot(site)
     assert "index.html" in before
     assert "£81,751" in before["index.html"].decode("utf-8")
-    return project, before
+    return root, before
 
 
+@pytest.fixture
+def published(
+    published_once: tuple[Path, dict[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Project, dict[str, bytes]]:
+    """A copy of the published project, site and all, for this test to change."""
+    source, before = published_once
+    root = tmp_path / "basic"
+    shutil.copytree(source, root, symlinks=True)
+    monkeypatch.chdir(root)
+    assert snapshot(root / "build" / "html") == before
+    return Project(root), before
+
+
+@pytest.mark.xdist_group("published")
 def test_bad_data_leaves_previous_site_byte_for_byte(
     published: tuple[Project, dict[str, bytes]],
 ) -> None:
@@ -49,6 +70,7 @@ def test_bad_data_leaves_previous_site_byte_for_byte(
     assert not (build / "html.new").exists()
 
 
+@pytest.mark.xdist_group("published")
 def test_failed_sphinx_build_leaves_previous_site_byte_for_byte(
     published: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -63,6 +85,8 @@ def test_failed_sphinx_build_leaves_previous_site_byte_for_byte(
     assert not (build / "doctrees.new").exists()
 
 
+@pytest.mark.xdist_group("published")
+@pytest.mark.usefixtures("sphinx_in_process")
 def test_good_build_replaces_the_site(published: tuple[Project, dict[str, bytes]]) -> None:
     project, before = published
     project.edit("data/2009-10/budget.yaml", "actual: 81751\n", "actual: 81752\n")

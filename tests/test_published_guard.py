@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from lscb_kb.data.personal import nhs_check_digit_ok
 from lscb_kb.sitecheck import personal_data_problems
 
-from .conftest import REPO, ROOTS, Project
+from .conftest import REPO, ROOTS, Built, Project
 
 PAGE = "docs/plain.md"
 DATA = "data/2009-10/budget.yaml"
@@ -130,7 +130,6 @@ def test_obfuscated_identifiers_never_pass_the_published_guard(
     assert {root / PAGE, root / DATA} <= found, problems
 
 
-def test_a_clean_site_publishes_no_personal_data(make_project: Callable[[str], Project]) -> None:
-    project = make_project("basic")
-    project.build(fresh=True)
+def test_a_clean_site_publishes_no_personal_data(built_root: Callable[[str], Built]) -> None:
+    project, _result = built_root("basic")
     assert personal_data_problems(project.out, project.root, project.root / "docs") == []

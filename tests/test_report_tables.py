@@ -16,8 +16,6 @@ in an unrelated table.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+
+from .conftest import Built
 
 REPO = Path(__file__).resolve().parents[1]
 REPORT_NAME = "000_f0424e614ffaddfd.txt"
@@ -321,20 +321,11 @@ def _read_site(out: Path) -> Site:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The whole knowledge base, built once per test session from the repository's docs/."""
-    out = tmp_path_factory.mktemp("report-site") / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", "conf", "-E", "-q", "docs", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"sphinx-build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-    )
-    return _read_site(out)
+def site(shipped_site: Built) -> Site:
+    """The whole knowledge base (a copy of the repository's conf/, data/ and docs/), built once
+    per test session; the build raises if it fails."""
+    project, _result = shipped_site
+    return _read_site(project.out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,6 +360,7 @@ def test_parsed_table_is_whole(name: str) -> None:
                 assert len(group) == len(named), f"{name}: {label} has {len(group)} figures"
 
 
+@pytest.mark.xdist_group("shipped-site")
 @pytest.mark.parametrize("name", list(TABLES))
 def test_report_table_on_site(name: str, site: Site) -> None:
     """Each figure of the report table is on the site, rendered by the extension from data."""

@@ -7,6 +7,7 @@ these tests check what the templates and the extension write; the browser tests
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -16,19 +17,37 @@ import pytest
 
 from lscb_kb.data.reviews import FrontMatter, read_front_matter, review_of
 
-from .conftest import REPO, Project
+from .conftest import REPO, Built, Project, copy_root
 
 
-@pytest.fixture
-def site(make_project: Callable[[str], Project]) -> Project:
-    project = make_project("reviews")
+def _with_the_site_theme(project: Project) -> Project:
     for folder in ("templates", "static"):
         shutil.copytree(REPO / "conf" / folder, project.root / "conf" / folder)
     return project
 
 
-def test_builds_without_warnings_and_writes_pages_json(site: Project) -> None:
-    result = site.build(fresh=True)
+@pytest.fixture
+def site(make_project: Callable[[str], Project]) -> Project:
+    return _with_the_site_theme(make_project("reviews"))
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The project with the site's theme, built fresh once for the tests that only read it."""
+    root = copy_root("reviews", tmp_path_factory.mktemp("reviews") / "reviews")
+    project = _with_the_site_theme(Project(root))
+    with contextlib.chdir(root):  # as make_project works from the project
+        return project, project.build(fresh=True)
+
+
+@pytest.fixture
+def built(built_once: Built, monkeypatch: pytest.MonkeyPatch) -> Built:
+    monkeypatch.chdir(built_once[0].root)
+    return built_once
+
+
+def test_builds_without_warnings_and_writes_pages_json(built: Built) -> None:
+    site, result = built
     assert result.warnings == ""
     feed = json.loads((site.out / "pages.json").read_text("utf-8"))
     pages = {p["page"]: p for p in feed["pages"]}
@@ -43,8 +62,8 @@ def test_builds_without_warnings_and_writes_pages_json(site: Project) -> None:
     }
 
 
-def test_page_shows_owner_dates_and_a_hidden_banner(site: Project) -> None:
-    site.build(fresh=True)
+def test_page_shows_owner_dates_and_a_hidden_banner(built: Built) -> None:
+    site, _result = built
     page = site.html("overdue")
     review = page.select_one(".lscb-review")
     assert review is not None
@@ -59,8 +78,8 @@ def test_page_shows_owner_dates_and_a_hidden_banner(site: Project) -> None:
     assert page.select_one("script[src$='_static/lscb-review.js']") is not None
 
 
-def test_skip_link_landmark_and_accessibility_link_on_every_page(site: Project) -> None:
-    site.build(fresh=True)
+def test_skip_link_landmark_and_accessibility_link_on_every_page(built: Built) -> None:
+    site, _result = built
     for name in ("index", "overdue", "search-help", "genindex"):
         page = site.html(name)
         first = page.body.find(True) if page.body else None
@@ -70,8 +89,8 @@ def test_skip_link_landmark_and_accessibility_link_on_every_page(site: Project) 
         assert page.select_one("footer a[href$='accessibility.html']") is not None
 
 
-def test_only_main_content_is_indexed(site: Project) -> None:
-    site.build(fresh=True)
+def test_only_main_content_is_indexed(built: Built) -> None:
+    site, _result = built
     page = site.html("index")
     bodies = page.select("[data-pagefind-body]")
     assert len(bodies) == 1
@@ -84,23 +103,23 @@ def test_only_main_content_is_indexed(site: Project) -> None:
         assert site.html(name).select("[data-pagefind-body]") == []
 
 
-def test_sphinx_search_is_off_so_there_is_one_index(site: Project) -> None:
-    site.build(fresh=True)
+def test_sphinx_search_is_off_so_there_is_one_index(built: Built) -> None:
+    site, _result = built
     assert not (site.out / "search.html").exists()
     assert not (site.out / "searchindex.js").exists()
     assert "searchtools.js" not in (site.out / "index.html").read_text("utf-8")
 
 
-def test_headings_carry_the_ids_so_search_links_to_sections(site: Project) -> None:
-    site.build(fresh=True)
+def test_headings_carry_the_ids_so_search_links_to_sections(built: Built) -> None:
+    site, _result = built
     page = site.html("index")
     heading = page.select_one("h2#enquiries")
     assert heading is not None
     assert heading.find_parent("section").get("id") is None
 
 
-def test_register_record_is_a_heading_with_its_id(site: Project) -> None:
-    site.build(fresh=True)
+def test_register_record_is_a_heading_with_its_id(built: Built) -> None:
+    site, _result = built
     record = site.html("index").select_one("div.lscb-record")
     assert record is not None
     title = record.find(["h3"])
@@ -112,8 +131,8 @@ def test_register_record_is_a_heading_with_its_id(site: Project) -> None:
     assert status.get_text(" ", strip=True) == "Status: Done"
 
 
-def test_header_cells_are_scoped(site: Project) -> None:
-    site.build(fresh=True)
+def test_header_cells_are_scoped(built: Built) -> None:
+    site, _result = built
     table = site.html("index").select_one("table.lscb-table")
     assert table is not None
     assert [th.get("scope") for th in table.select("thead th")] == ["col", "col"]
@@ -121,8 +140,8 @@ def test_header_cells_are_scoped(site: Project) -> None:
     assert table.select("td[scope]") == []
 
 
-def test_acronym_gets_its_expansion_for_the_index_and_back(site: Project) -> None:
-    site.build(fresh=True)
+def test_acronym_gets_its_expansion_for_the_index_and_back(built: Built) -> None:
+    site, _result = built
     index = site.html("index")
     terms = index.select("span.lscb-search-terms")
     assert [t["data-lscb-search-terms"] for t in terms] == ["S47 Section 47 enquiry Section 47"]
@@ -134,8 +153,8 @@ def test_acronym_gets_its_expansion_for_the_index_and_back(site: Project) -> Non
     assert [t["data-lscb-search-terms"] for t in overdue] == ["CDOP Child Death Overview Panel"]
 
 
-def test_filters_come_from_front_matter_with_the_current_year_by_default(site: Project) -> None:
-    site.build(fresh=True)
+def test_filters_come_from_front_matter_with_the_current_year_by_default(built: Built) -> None:
+    site, _result = built
 
     def filters(name: str) -> list[tuple[str, str]]:
         return [
@@ -152,8 +171,8 @@ def test_filters_come_from_front_matter_with_the_current_year_by_default(site: P
     assert filters("overdue") == [("year[content]", "2010-11")]
 
 
-def test_search_page_loads_pagefind_ui_only_there(site: Project) -> None:
-    site.build(fresh=True)
+def test_search_page_loads_pagefind_ui_only_there(built: Built) -> None:
+    site, _result = built
     search = site.html("search-help")
     assert search.select_one("#lscb-search") is not None
     assert search.select_one("script[src$='pagefind/pagefind-ui.js']") is not None
@@ -191,7 +210,7 @@ def test_missing_and_malformed_fields_warn_at_the_page_line(site: Project) -> No
 
 
 def test_review_command_lists_due_and_overdue_pages(site: Project) -> None:
-    out = site.cli("review", "--today", "2027-11-01")
+    out = site.cli_subprocess("review", "--today", "2027-11-01")
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines() == [
         "docs/overdue.md:4: overdue: review due 2021-01-01, owner Test business manager: "

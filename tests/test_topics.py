@@ -10,12 +10,18 @@ from bs4 import Tag
 from lscb_kb.data.topics import Topics
 from lscb_kb.sphinxext.topics import parse_topics
 
-from .conftest import REPO, Project
+from .conftest import REPO, Built, Project
 
 
 @pytest.fixture
 def charts(make_project: Callable[[str], Project]) -> Project:
     return make_project("charts")
+
+
+@pytest.fixture
+def charts_built(built_root: Callable[[str], Built]) -> Built:
+    """tests/roots/charts as it is, built fresh once for the tests that only read it."""
+    return built_root("charts")
 
 
 def _section(project: Project, page: str, ident: str) -> Tag:
@@ -32,8 +38,9 @@ def _links(section: Tag) -> list[tuple[str, str]]:
     return [(a.get_text(strip=True), str(a["href"])) for a in section.select("li a")]
 
 
-def test_topic_page_gathers_pages_records_and_data(charts: Project) -> None:
-    assert charts.build(fresh=True).warnings == ""
+def test_topic_page_gathers_pages_records_and_data(charts_built: Built) -> None:
+    charts, result = charts_built
+    assert result.warnings == ""
     page = charts.html("topics/bullying")
     assert "Bullying and discrimination." in page.get_text()
     assert _links(_section(charts, "topics/bullying", "pages-on-this-topic")) == [
@@ -56,8 +63,8 @@ def test_topic_page_gathers_pages_records_and_data(charts: Project) -> None:
     assert budget_records == [("Budget reporting (Done)", "../budget.html#qa-0910-02")]
 
 
-def test_topic_index_lists_every_topic_with_its_page(charts: Project) -> None:
-    charts.build(fresh=True)
+def test_topic_index_lists_every_topic_with_its_page(charts_built: Built) -> None:
+    charts, _result = charts_built
     page = charts.html("topics/index")
     terms = [(dt.get_text(strip=True), dt.a["href"]) for dt in page.select("dl dt") if dt.a]
     assert terms == [
