@@ -66,7 +66,7 @@ def lint(session: nox.Session) -> None:
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
     session.run("zizmor", "--offline", "--config", ".github/zizmor.yml", ".github/workflows")
-    session.run("python", "-m", "lscb_kb.workflows", ".github/workflows")
+    session.run("python", "-m", "lscb_kb.checks.workflows", ".github/workflows")
 
 
 @nox.session

@@ -187,13 +187,13 @@ def overhead_and_peer(work: Path, runs: int) -> tuple[dict[str, Any], Path]:
 
 def _edit_place(site: Path, dataset: str, year: str | None = None) -> tuple[Path, int, int, str]:
     """Where a number of *dataset* that no rule uses is typed: file, line, column, text."""
-    from lscb_kb.data import Catalogue  # noqa: PLC0415
+    from lscb_kb.core import Catalogue  # noqa: PLC0415
 
     catalogue = Catalogue.load(site)
     entry = catalogue.entry(dataset, year)
     used: set[str] = set()
     try:
-        from lscb_kb.data.rules import evaluate  # noqa: PLC0415
+        from lscb_kb.checks.rules import evaluate  # noqa: PLC0415
 
         outcomes, _problems = evaluate(catalogue)
         used = {f.address.split(":")[-1] for o in outcomes for f in o.figures}
@@ -225,9 +225,9 @@ def _compared_by_recorded_contradictions(site: Path) -> set[tuple[str | None, st
     """Data files (year, id) whose figures the notes on the figures show: those a recorded
     contradiction compares, the files that declare those rules, and the discrepancy
     registers."""
-    from lscb_kb.data import Catalogue  # noqa: PLC0415
-    from lscb_kb.data.models import DiscrepancyRegister  # noqa: PLC0415
-    from lscb_kb.data.rules import check_figures  # noqa: PLC0415
+    from lscb_kb.core import Catalogue  # noqa: PLC0415
+    from lscb_kb.core.models import DiscrepancyRegister  # noqa: PLC0415
+    from lscb_kb.checks.rules import check_figures  # noqa: PLC0415
 
     catalogue = Catalogue.load(site)
     _problems, known = check_figures(catalogue)
@@ -250,7 +250,7 @@ def pages_naming(site: Path, dataset: str, year: str) -> list[str]:
     year), the year's data page, and the notes on the figures when a recorded contradiction
     compares one of its figures. The data catalogue lists every file but shows none of their
     figures, so it is not one of them."""
-    from lscb_kb.data.settings import load_settings  # noqa: PLC0415
+    from lscb_kb.core.settings import load_settings  # noqa: PLC0415
 
     current = load_settings(site).current_year
     docs = site / "docs"

@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from lscb_kb.data import AddressError, Catalogue  # noqa: E402
-from lscb_kb.data.models import (  # noqa: E402
+from lscb_kb.core import AddressError, Catalogue  # noqa: E402
+from lscb_kb.core.models import (  # noqa: E402
     STATUS_LABELS,
     FiguresDataset,
     GlossaryDataset,
@@ -40,8 +40,8 @@ from lscb_kb.data.models import (  # noqa: E402
     Table,
     TablesDataset,
 )
-from lscb_kb.data.units import format_value  # noqa: E402
-from lscb_kb.data.validate import column_spec, row_spec  # noqa: E402
+from lscb_kb.core.units import format_value  # noqa: E402
+from lscb_kb.core.validate import column_spec, row_spec  # noqa: E402
 
 STATUS_COLOURS = {
     "open": "warning",
@@ -85,7 +85,7 @@ class Conversion:
 
 def _policy(catalogue: Catalogue) -> Any:
     try:
-        from lscb_kb.data.disclosure import policy_of  # noqa: PLC0415
+        from lscb_kb.published.disclosure import policy_of  # noqa: PLC0415
     except ImportError:
         return None
     return policy_of(catalogue.settings)
@@ -95,7 +95,7 @@ def _figure_text(catalogue: Catalogue, address: str) -> str:
     figure = catalogue.resolve(address)
     policy = _policy(catalogue)
     if policy is not None:
-        from lscb_kb.data.disclosure import Suppressed, publishable_ref  # noqa: PLC0415
+        from lscb_kb.published.disclosure import Suppressed, publishable_ref  # noqa: PLC0415
 
         _status, shown = publishable_ref(figure, policy)
         if isinstance(shown, Suppressed):
@@ -110,7 +110,7 @@ def _cells(
     published = None
     policy = _policy(catalogue)
     if policy is not None:
-        from lscb_kb.data.disclosure import Suppressed, publishable_table  # noqa: PLC0415
+        from lscb_kb.published.disclosure import Suppressed, publishable_table  # noqa: PLC0415
 
         published = publishable_table(dataset, name, policy)
     header = []
@@ -249,8 +249,8 @@ def glossary_myst(catalogue: Catalogue) -> str:
 
 
 def discrepancies_myst(catalogue: Catalogue) -> str:
-    from lscb_kb.data.models import DiscrepancyRegister  # noqa: PLC0415
-    from lscb_kb.data.rules import check_figures  # noqa: PLC0415
+    from lscb_kb.core.models import DiscrepancyRegister  # noqa: PLC0415
+    from lscb_kb.checks.rules import check_figures  # noqa: PLC0415
 
     _problems, known = check_figures(catalogue)
     current = catalogue.settings.current_year

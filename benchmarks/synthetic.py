@@ -82,7 +82,7 @@ def factor(board: int, year: int) -> int:
 def _positions_to_scale(year_dir: Path, root: Path) -> dict[Path, list[tuple[int, int]]]:
     """For each data file of the shipped year, the (line, column) of every count and money value."""
     sys.path.insert(0, str(ROOT / "src"))
-    from lscb_kb.data import Catalogue  # noqa: PLC0415
+    from lscb_kb.core import Catalogue  # noqa: PLC0415
 
     catalogue = Catalogue.load(root)
     positions: dict[Path, list[tuple[int, int]]] = {}

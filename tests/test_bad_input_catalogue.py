@@ -4,7 +4,7 @@ Every case makes one mistake in a copy of tests/roots/disclosure, then runs ``ls
 (what ``nox -s figures`` runs) and, where the build reads what is wrong, ``sphinx-build -W``
 (what ``nox -s build`` runs), each through its entry point in this process; one case is built
 by ``sphinx-build`` in a subprocess too, as the session runs it. The second half feeds the
-loader arbitrary documents (Hypothesis): nothing but :class:`~lscb_kb.data.LscbError` may escape it.
+loader arbitrary documents (Hypothesis): nothing but :class:`~lscb_kb.core.LscbError` may escape it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from lscb_kb.data import Catalogue, LscbError
-from lscb_kb.data.validate import validate_document
-from lscb_kb.data.yamlload import load_yaml
+from lscb_kb.core import Catalogue, LscbError
+from lscb_kb.core.validate import validate_document
+from lscb_kb.core.yamlload import load_yaml
 
 from .conftest import ROOTS, Project
 
@@ -683,13 +683,13 @@ def test_catalogue_survives_a_valid_file_with_any_part_replaced(
     catalogue = Catalogue.load(root)  # never raises for bad data
     for problem in catalogue.problems:
         assert problem.file.endswith(".yaml") or problem.file.endswith(".toml")
-    from lscb_kb.data.rules import check_figures  # noqa: PLC0415
+    from lscb_kb.checks.rules import check_figures  # noqa: PLC0415
 
     if not catalogue.problems:
         check_figures(catalogue)
     for entry in catalogue.entries.values():
-        from lscb_kb.data.disclosure import Policy, publishable_table  # noqa: PLC0415
-        from lscb_kb.data.models import TablesDataset  # noqa: PLC0415
+        from lscb_kb.core.models import TablesDataset  # noqa: PLC0415
+        from lscb_kb.published.disclosure import Policy, publishable_table  # noqa: PLC0415
 
         if isinstance(entry.dataset, TablesDataset):
             for name in entry.dataset.tables:

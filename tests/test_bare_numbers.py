@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lscb_kb.data import Catalogue, Problem
-from lscb_kb.data.audit import FigureIndex, audit_project
+from lscb_kb.checks.audit import FigureIndex, audit_project
+from lscb_kb.core import Catalogue, Problem
 
 from .conftest import REPO, Project
 

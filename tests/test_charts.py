@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import Tag
 
-from lscb_kb.data.units import UnitSpec
+from lscb_kb.core.units import UnitSpec
 from lscb_kb.sphinxext.charts import (
     HATCHES,
     PALETTE,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lscb_kb.data import AddressError, Catalogue, LscbError
-from lscb_kb.data.units import UnitSpec, check_value, format_value
-from lscb_kb.data.yamlload import load_yaml
+from lscb_kb.core import AddressError, Catalogue, LscbError
+from lscb_kb.core.units import UnitSpec, check_value, format_value
+from lscb_kb.core.yamlload import load_yaml
 
 from .conftest import Project
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lscb_kb.data import Catalogue
-from lscb_kb.data.disclosure import (
+from lscb_kb.core import Catalogue
+from lscb_kb.core.models import TablesDataset
+from lscb_kb.published.disclosure import (
     Line,
     Policy,
     Suppressed,
@@ -19,7 +20,6 @@ from lscb_kb.data.disclosure import (
     publishable_table,
     suppress_table,
 )
-from lscb_kb.data.models import TablesDataset
 
 from .conftest import ROOTS, Project
 
@@ -262,7 +262,7 @@ def test_new_dataset_about_children_must_declare(make_project: Callable[[str], P
 
 
 def test_blank_cell_does_not_leave_a_small_count_exposed() -> None:
-    from lscb_kb.data.models import Table  # noqa: PLC0415
+    from lscb_kb.core.models import Table  # noqa: PLC0415
 
     table = Table.model_validate(
         {

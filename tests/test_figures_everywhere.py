@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 
-from lscb_kb.data import Catalogue
-from lscb_kb.data.view import published_view
+from lscb_kb.core import Catalogue
+from lscb_kb.published.view import published_view
 
 from .conftest import REPO, Project
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from lscb_kb.data import Catalogue, Entry, LscbError, Settings
-from lscb_kb.data.hygiene import (
+from lscb_kb.checks.reviews import read_front_matter
+from lscb_kb.core import Catalogue, Entry, LscbError, Settings
+from lscb_kb.core.hygiene import (
     HIDDEN,
     ID_PATTERN,
     describe,
@@ -33,11 +34,10 @@ from lscb_kb.data.hygiene import (
     suggest,
     year_folder_problem,
 )
-from lscb_kb.data.models import FiguresDataset, RegisterDataset, TablesDataset
-from lscb_kb.data.reviews import read_front_matter
-from lscb_kb.data.settings import Limits
-from lscb_kb.data.topics import Topics
-from lscb_kb.data.yamlload import Located, load_yaml
+from lscb_kb.core.models import FiguresDataset, RegisterDataset, TablesDataset
+from lscb_kb.core.settings import Limits
+from lscb_kb.core.topics import Topics
+from lscb_kb.core.yamlload import Located, load_yaml
 from lscb_kb.sphinxext.downloads import (
     figures_contents,
     register_contents,
@@ -640,7 +640,7 @@ def test_a_control_character_is_refused_at_its_line_and_column(
 
 
 def test_a_new_year_must_follow_the_pattern(kb: Path) -> None:
-    from lscb_kb.data.newyear import start_year  # noqa: PLC0415
+    from lscb_kb.core.newyear import start_year  # noqa: PLC0415
 
     with pytest.raises(LscbError) as err:
         start_year(Catalogue.load(kb).settings, "2010-12")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from lscb_kb.checks.links import Cache, check_url, external_links, internal_links
 from lscb_kb.cli import main
-from lscb_kb.links import Cache, check_url, external_links, internal_links
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -1,6 +1,6 @@
 """What the pages name, found by ``lscb-kb check`` as the Sphinx build finds it.
 
-The check reads pages with MyST's own parser (:mod:`lscb_kb.data.pages`), so a directive's
+The check reads pages with MyST's own parser (:mod:`lscb_kb.checks.pages`), so a directive's
 closing fence is not the start of a code block, a role in a code block or in inline code is an
 example, and a role inside an admonition, a tab, a card, a list or a table is a use. These tests
 hold the check to the build: on the shipped pages it finds every figure and dataset the build
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from lscb_kb.data.pages import DATASET_DIRECTIVES, page_references, read_page
-from lscb_kb.data.safety import markdown_parser
+from lscb_kb.checks.pages import DATASET_DIRECTIVES, page_references, read_page
+from lscb_kb.checks.safety import markdown_parser
 from lscb_kb.sphinxext import parser as build_parser
 from lscb_kb.sphinxext.figure import FigureRole
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from lscb_kb.data.personal import (
+from lscb_kb.checks.personal import (
     AllowEntry,
     Guard,
     find_personal,

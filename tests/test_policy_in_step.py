@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lscb_kb.data.settings import load_settings
+from lscb_kb.core.settings import load_settings
 
 from .conftest import REPO
 

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from lscb_kb.data.personal import nhs_check_digit_ok
-from lscb_kb.sitecheck import personal_data_problems
+from lscb_kb.checks.personal import nhs_check_digit_ok
+from lscb_kb.checks.site import personal_data_problems
 
 from .conftest import REPO, ROOTS, Built, Project
 

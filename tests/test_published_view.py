@@ -1,9 +1,9 @@
 """The published view: a hidden count can not be read, or worked out, anywhere the site shows it.
 
-Every renderer reads figures through :class:`lscb_kb.data.view.PublishedView`. These tests build
-sites whose data hide counts and read what was written: the table's page, the year page, prose
-that names the cells, figures derived from them (percentages, shares, totals, formulas), the
-notes on the figures and the downloads.
+Every renderer reads figures through :class:`lscb_kb.published.view.PublishedView`. These
+tests build sites whose data hide counts and read what was written: the table's page, the year
+page, prose that names the cells, figures derived from them (percentages, shares, totals,
+formulas), the notes on the figures and the downloads.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from lscb_kb.data import Catalogue
-from lscb_kb.data.disclosure import Line, determined_cells
-from lscb_kb.data.prose import prose_text
-from lscb_kb.data.rules import evaluate
-from lscb_kb.data.view import published_view
+from lscb_kb.checks.rules import evaluate
+from lscb_kb.core import Catalogue
+from lscb_kb.core.prose import prose_text
+from lscb_kb.published.disclosure import Line, determined_cells
+from lscb_kb.published.view import published_view
 
 from .conftest import REPO, Project, copy_root
 

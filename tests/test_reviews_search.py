@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from lscb_kb.data.reviews import FrontMatter, read_front_matter, review_of
+from lscb_kb.checks.reviews import FrontMatter, read_front_matter, review_of
 
 from .conftest import REPO, Built, Project, copy_root
 

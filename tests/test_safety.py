@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from lscb_kb.data.personal import AllowEntry, Guard, name_hash, nhs_check_digit_ok, scan_text
-from lscb_kb.data.policy import load_policy
-from lscb_kb.data.safety import project_scope, scan_page
+from lscb_kb.checks.personal import AllowEntry, Guard, name_hash, nhs_check_digit_ok, scan_text
+from lscb_kb.checks.safety import project_scope, scan_page
+from lscb_kb.core.policy import load_policy
 
 from .conftest import REPO, Project
 
@@ -161,7 +161,7 @@ def test_link_policy_sees_through_case_whitespace_and_hidden_characters() -> Non
 
 
 def test_real_pages_pass_the_scan() -> None:
-    from lscb_kb.data.safety import scan_pages  # noqa: PLC0415
+    from lscb_kb.checks.safety import scan_pages  # noqa: PLC0415
 
     assert scan_pages(REPO) == []
 
@@ -348,7 +348,7 @@ def test_valid_nhs_number_in_a_finding_fails_the_figures_check(
 
 
 def test_real_data_and_pages_hold_no_personal_data() -> None:
-    from lscb_kb.data.personal import scan_project  # noqa: PLC0415
+    from lscb_kb.checks.personal import scan_project  # noqa: PLC0415
 
     assert scan_project(REPO) == []
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from bs4 import Tag
 
-from lscb_kb.data.topics import Topics
+from lscb_kb.core.topics import Topics
 from lscb_kb.sphinxext.topics import parse_topics
 
 from .conftest import REPO, Built, Project

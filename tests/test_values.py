@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from lscb_kb.data import Catalogue
-from lscb_kb.data.view import published_view
+from lscb_kb.core import Catalogue
+from lscb_kb.published.view import published_view
 
 from .conftest import REPO, Project
 

@@ -1,4 +1,4 @@
-"""The check of the CI workflows' permissions (``python -m lscb_kb.workflows``, in nox -s lint)."""
+"""The check of the CI workflows' permissions (``python -m lscb_kb.checks.workflows``, in lint)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lscb_kb.workflows import check_paths, limited_to_main_push, main
+from lscb_kb.checks.workflows import check_paths, limited_to_main_push, main
 
 from .conftest import REPO
 
@@ -49,7 +49,7 @@ def test_the_shipped_workflows_pass() -> None:
     assert sorted(p.name for p in WORKFLOWS.iterdir()) == ["ci.yml", "links.yml"]
     assert check_paths([WORKFLOWS]) == []
     result = subprocess.run(
-        [sys.executable, "-m", "lscb_kb.workflows", ".github/workflows"],
+        [sys.executable, "-m", "lscb_kb.checks.workflows", ".github/workflows"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -66,7 +66,7 @@ def test_a_good_workflow_passes(tmp_path: Path) -> None:
 def test_the_lint_session_runs_the_check() -> None:
     noxfile = (REPO / "noxfile.py").read_text("utf-8")
     lint = noxfile[noxfile.index("def lint(") :].split("\n@nox.session", 1)[0]
-    assert lint.index('"zizmor"') < lint.index('"lscb_kb.workflows", ".github/workflows"')
+    assert lint.index('"zizmor"') < lint.index('"lscb_kb.checks.workflows", ".github/workflows"')
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """A knowledge base for a Local Safeguarding Children Board, built with Sphinx.
 
-The data layer (:mod:`lscb_kb.data`) has no Sphinx imports. The Sphinx
+The data layer (:mod:`lscb_kb.core`) has no Sphinx imports. The Sphinx
 extension lives in :mod:`lscb_kb.sphinxext` and is imported only when Sphinx
 calls :func:`setup`.
 """

@@ -9,13 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .data import Catalogue, LscbError, Problem, find_root
-from .data.audit import audit_project
-from .data.pages import check_pages
-from .data.personal import scan_project_with_allowed
-from .data.rules import Outcome, check_figures, evaluate
-from .data.safety import scan_bibliography, scan_pages
-from .data.topics import Topics, topic_problems
+from .checks.audit import audit_project
+from .checks.pages import check_pages
+from .checks.personal import scan_project_with_allowed
+from .checks.rules import Outcome, check_figures, evaluate
+from .checks.safety import scan_bibliography, scan_pages
+from .core import Catalogue, LscbError, Problem, find_root
+from .core.topics import Topics, topic_problems
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -33,8 +33,8 @@ def _emit(problems: list[Problem], fmt: str) -> None:
 
 def _bibliography_problems(root: Path, bibliography: str) -> list[Problem]:
     """Addresses in the bibliography that the link policy of conf/safety.toml refuses."""
-    from .data.policy import load_policy  # noqa: PLC0415
-    from .data.problems import LscbError  # noqa: PLC0415
+    from .core.policy import load_policy  # noqa: PLC0415
+    from .core.problems import LscbError  # noqa: PLC0415
 
     try:
         policy = load_policy(root)
@@ -93,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_links(args: argparse.Namespace) -> int:
     """Check the built site's links: internal pages and anchors, then external links."""
-    from .links import Cache, external_links, internal_links, pages_of  # noqa: PLC0415
+    from .checks.links import Cache, external_links, internal_links, pages_of  # noqa: PLC0415
 
     html = Path(args.html)
     if not (html / "index.html").is_file():
@@ -127,8 +127,8 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 def cmd_new_year(args: argparse.Namespace) -> int:
     """Start the next reporting year from the last one (same tables, empty figures)."""
-    from .data.newyear import start_year  # noqa: PLC0415
-    from .data.settings import load_settings  # noqa: PLC0415
+    from .core.newyear import start_year  # noqa: PLC0415
+    from .core.settings import load_settings  # noqa: PLC0415
 
     root = _root(args)
     written = start_year(load_settings(root), args.year, args.from_year)
@@ -142,7 +142,7 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def _review_problems(root: Path) -> list[Problem]:
-    from .data.reviews import read_reviews, review_settings  # noqa: PLC0415
+    from .checks.reviews import read_reviews, review_settings  # noqa: PLC0415
 
     settings = review_settings(root)
     _reviews, problems = read_reviews(
@@ -155,7 +155,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     """List the pages whose review is due or overdue, with their owners."""
     import datetime as dt  # noqa: PLC0415
 
-    from .data.reviews import due_or_overdue, read_reviews, review_settings  # noqa: PLC0415
+    from .checks.reviews import due_or_overdue, read_reviews, review_settings  # noqa: PLC0415
 
     root = _root(args)
     settings = review_settings(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .data.models import SCHEMAS, schema_for
+from .core.models import SCHEMAS, schema_for
 
 
 def rendered_schemas() -> dict[str, str]:

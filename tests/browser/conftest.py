@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route, sync_playwright
 
-from lscb_kb.data.settings import load_settings
+from lscb_kb.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("LSCB_SITE", REPO / "build" / "html"))

@@ -37,13 +37,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.osutil import relative_uri
 
-from ..data import AddressError
-from ..data.disclosure import Suppressed
-from ..data.models import Table, TablesDataset, key_of
-from ..data.pages import address_message
-from ..data.units import UnitSpec, format_value
-from ..data.validate import column_spec, row_spec
-from ..data.view import NOT_REPORTED, NotReported, ShownCell
+from ..checks.pages import address_message
+from ..core import AddressError
+from ..core.models import Table, TablesDataset, key_of
+from ..core.units import UnitSpec, format_value
+from ..core.validate import column_spec, row_spec
+from ..published.disclosure import Suppressed
+from ..published.view import NOT_REPORTED, NotReported, ShownCell
 from .downloads import publishable_rows
 from .nodes import chart_image
 from .shared import LscbDirective, LscbWarning, get_view, warn, write_if_changed
@@ -52,7 +52,7 @@ from .table import DataTableDirective
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from ..data import Entry
+    from ..core import Entry
 
 Kind = Literal["bar", "barh"]
 

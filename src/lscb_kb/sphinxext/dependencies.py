@@ -42,17 +42,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sphinx.util import logging
 
-from ..data.view import published_view
 from ..provenance import build_info
+from ..published.view import published_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from ..data import Catalogue
-    from ..data.policy import SafetyPolicy
-    from ..data.topics import Topics
+    from ..core import Catalogue
+    from ..core.policy import SafetyPolicy
+    from ..core.topics import Topics
 
 LOGGER = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """How the pages show what disclosure control hides: a symbol, a legend, and a stated reason.
 
-The decisions are made in :mod:`lscb_kb.data.disclosure`; this module only builds docutils
+The decisions are made in :mod:`lscb_kb.published.disclosure`; this module only builds docutils
 nodes for them. ``data-table`` puts the legend under its own table. Figures that the ``fig``
 role hides, or shows because they were published in full, are explained by a legend that
 :class:`DisclosureLegend` adds at the end of the page.
@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-from ..data.disclosure import Policy, Suppressed, policy_of
+from ..published.disclosure import Policy, Suppressed, policy_of
 from .shared import get_catalogue
 
 if TYPE_CHECKING:

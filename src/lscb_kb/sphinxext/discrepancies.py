@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..data.catalogue import FigureRef
-from ..data.models import DiscrepancyRegister, FiguresDataset, TablesDataset
-from ..data.pages import NO_DISCREPANCIES
-from ..data.rules import RULES_FILE, check_figures
+from ..checks.pages import NO_DISCREPANCIES
+from ..checks.rules import RULES_FILE, check_figures
+from ..core.catalogue import FigureRef
+from ..core.models import DiscrepancyRegister, FiguresDataset, TablesDataset
 from .figure import figure_node
 from .register import _field
 from .shared import LscbDirective, LscbWarning, get_view, prose_nodes

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from ..data import Entry
+    from ..core import Entry
 
 
 class LscbDomain(Domain):

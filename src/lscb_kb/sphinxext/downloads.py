@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from ..data.disclosure import PublishedTable, Suppressed
-from ..data.models import (
+from ..core.models import (
     STATUS_LABELS,
     Column,
     DiscrepancyRegister,
@@ -42,19 +41,20 @@ from ..data.models import (
     Table,
     TablesDataset,
 )
-from ..data.prose import prose_text
-from ..data.units import UnitSpec
-from ..data.validate import column_spec, row_spec
-from ..data.view import NotReported, PublishedView, ShownCell, published_view
+from ..core.prose import prose_text
+from ..core.units import UnitSpec
+from ..core.validate import column_spec, row_spec
 from ..provenance import build_info, stamp
+from ..published.disclosure import PublishedTable, Suppressed
+from ..published.view import NotReported, PublishedView, ShownCell, published_view
 from .nodes import data_download
 from .shared import LscbDirective, cite, get_catalogue, table_skeleton, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from ..data import Catalogue, Entry
-    from ..data.settings import Settings
+    from ..core import Catalogue, Entry
+    from ..core.settings import Settings
 
 DOWNLOADS_DIR = PurePosixPath("_downloads") / "data"
 """Where the downloads go, inside the HTML output."""
@@ -67,7 +67,7 @@ UNIT_WORDS = {"count": "number", "percent": "%", "money": "£", "text": "", "dat
 
 def single_view(entry: Entry, settings: Settings) -> PublishedView:
     """A published view of one file on its own (for a download made outside a build)."""
-    from ..data.catalogue import Catalogue  # noqa: PLC0415
+    from ..core.catalogue import Catalogue  # noqa: PLC0415
 
     return published_view(Catalogue(settings=settings, entries={(entry.year, entry.id): entry}))
 
@@ -79,7 +79,7 @@ def publishable_rows(
 
     The published view decides: a count about individual children below the threshold (and
     any figure from which it could be worked back) arrives as
-    :class:`~lscb_kb.data.disclosure.Suppressed`, never as the number.
+    :class:`~lscb_kb.published.disclosure.Suppressed`, never as the number.
     """
     return (view or single_view(entry, settings)).table(entry, table_name)
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..data import AddressError
-from ..data.disclosure import NotReported, Suppressed
-from ..data.pages import address_message
+from ..checks.pages import address_message
+from ..core import AddressError
+from ..published.disclosure import NotReported, Suppressed
 from .disclosure import policy, suppressed_node
 from .shared import LscbRole, get_view
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from ..data.view import Shown
+    from ..published.view import Shown
 
 NOT_REPORTED_CLASS = "lscb-not-reported"
 

@@ -12,8 +12,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains.std import make_glossary_term
 
-from ..data.models import GlossaryDataset
-from ..data.pages import NO_GLOSSARY
+from ..checks.pages import NO_GLOSSARY
+from ..core.models import GlossaryDataset
 from .shared import LscbDirective, LscbWarning, cite
 
 if TYPE_CHECKING:

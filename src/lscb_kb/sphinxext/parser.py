@@ -37,14 +37,14 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
 
-from ..data.policy import SafetyPolicy
-from ..data.safety import (
+from ..checks.safety import (
     PATH_DIRECTIVES,
     RAW_HTML,
     front_matter_refusals,
     only_a_comment,
     outside_message,
 )
+from ..core.policy import SafetyPolicy
 from .shared import LscbWarning, warn
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class SafeRenderer(SphinxRenderer):
         name = str(token.meta["name"])
         if token.map and token.token is not None:
             # MyST gives every inline token its paragraph's first line: give the role its own,
-            # so that it is located as `lscb-kb check` (lscb_kb.data.pages) locates it.
+            # so that it is located as `lscb-kb check` (lscb_kb.checks.pages) locates it.
             token.token.map = [role_line(token)] * 2
         if not policy.role_allowed(name):
             line = token_line(token) if token.map else 0

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..data import AddressError
-from ..data.models import STATUS_LABELS, Record, RegisterDataset
-from ..data.pages import address_message, register_selection
+from ..checks.pages import address_message, register_selection
+from ..core import AddressError
+from ..core.models import STATUS_LABELS, Record, RegisterDataset
 from .nodes import record_title
 from .shared import LscbDirective, cite, inline_prose, prose_nodes
 

@@ -1,7 +1,7 @@
 """Review dates: each page's owner, last review and next review, on the page and in pages.json.
 
 The fields are read from each page's front matter by the data layer
-(:mod:`lscb_kb.data.reviews`). A missing or malformed field is a warning of type
+(:mod:`lscb_kb.checks.reviews`). A missing or malformed field is a warning of type
 ``lscb.review`` at the page's ``file:line``. The theme shows the fields on every page, with a
 banner that ``conf/static/lscb-review.js`` reveals in the browser once the due date has passed,
 so a page becomes "overdue" without a rebuild. When the build finishes, ``pages.json`` in the
@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.reviews import (
+from ..checks.reviews import (
     FrontMatter,
     PageReview,
     ReviewSettings,

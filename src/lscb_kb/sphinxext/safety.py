@@ -18,7 +18,7 @@ publishes none of it:
 6. ``doctree-resolved``, after every transform of every extension (sphinxcontrib-bibtex adds
    its links there): every address on the page is held to the link policy.
 7. ``build-finished``: the written site is checked again as a backstop
-   (:mod:`lscb_kb.sitecheck`): links, scripts, event handlers, frames, forms; and the personal
+   (:mod:`lscb_kb.checks.site`): links, scripts, event handlers, frames, forms; and the personal
    data guard reads what is published (pages, downloads, charts), reported where it was typed
    (``lscb.personal``).
 """
@@ -34,14 +34,14 @@ from docutils.parsers.rst.directives.tables import CSVTable
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
 
-from ..data.hygiene import HIDDEN, hidden_character_problems
-from ..data.policy import SafetyPolicy, load_policy
-from ..data.problems import LscbError
-from ..data.safety import (
+from ..checks.safety import (
     PageScope,
     outside_message,
     remote_message,
 )
+from ..core.hygiene import HIDDEN, hidden_character_problems
+from ..core.policy import SafetyPolicy, load_policy
+from ..core.problems import LscbError
 from .dependencies import build_context
 from .shared import LscbWarning, get_catalogue, project_root, warn
 
@@ -337,7 +337,7 @@ def check_written_site(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: the written HTML, checked again (links, scripts, frames)."""
     if exception is not None or app.builder.format != "html":
         return
-    from ..sitecheck import check_html_files, personal_data_problems  # noqa: PLC0415
+    from ..checks.site import check_html_files, personal_data_problems  # noqa: PLC0415
 
     policy = get_policy(app.env)
     site, docs = Path(app.outdir), Path(app.srcdir)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..data.models import GlossaryDataset
+from ..core.models import GlossaryDataset
 from .dependencies import derived
 from .nodes import record_title, search_terms, search_ui
 from .reviews import front_matter

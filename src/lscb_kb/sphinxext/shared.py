@@ -12,9 +12,9 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from ..data import AddressError, Catalogue, Entry
-from ..data.prose import FigureUse, split_prose
-from ..data.view import PublishedView, published_view
+from ..core import AddressError, Catalogue, Entry
+from ..core.prose import FigureUse, split_prose
+from ..published.view import PublishedView, published_view
 from .dependencies import build_context
 
 if TYPE_CHECKING:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..data import AddressError, Entry
-from ..data.catalogue import row_label
-from ..data.disclosure import PublishedTable, Suppressed, describe_publication
-from ..data.models import TablesDataset, key_of
-from ..data.pages import address_message
-from ..data.validate import column_spec, row_spec
-from ..data.view import NotReported, shown_text
+from ..checks.pages import address_message
+from ..core import AddressError, Entry
+from ..core.catalogue import row_label
+from ..core.models import TablesDataset, key_of
+from ..core.validate import column_spec, row_spec
+from ..published.disclosure import PublishedTable, Suppressed, describe_publication
+from ..published.view import NotReported, shown_text
 from .disclosure import legend, not_reported_note, published_note, suppressed_node
 from .figure import not_reported_node
 from .provenance import edit_url
@@ -28,7 +28,7 @@ from .shared import LscbDirective, cite, get_view, prose_nodes, table_skeleton
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from ..data.models import Table
+    from ..core.models import Table
 
 
 def _entry(text: str, *, classes: list[str] | None = None) -> nodes.entry:

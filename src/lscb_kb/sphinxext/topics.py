@@ -31,8 +31,8 @@ from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.util.osutil import relative_uri
 
-from ..data.models import STATUS_LABELS, DiscrepancyRegister, RegisterDataset
-from ..data.topics import (
+from ..core.models import STATUS_LABELS, DiscrepancyRegister, RegisterDataset
+from ..core.topics import (
     Topics,
     front_matter_line,
     no_topics_message,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
-    from ..data import Catalogue, Entry
+    from ..core import Catalogue, Entry
 
 
 def load_topics(env: BuildEnvironment) -> Topics:
@@ -135,7 +135,7 @@ def _domain(env: BuildEnvironment) -> TopicsDomain:
 # -- page topics -----------------------------------------------------------------------------
 
 
-# parse_topics and front_matter_line are in the data layer (lscb_kb.data.topics): `lscb-kb check`
+# parse_topics and front_matter_line are in the data layer (lscb_kb.core.topics): `lscb-kb check`
 # reads the topics of front matter with them too.
 
 

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..data import AddressError
-from ..data.disclosure import Suppressed
-from ..data.models import FiguresDataset, RegisterDataset, TablesDataset
-from ..data.pages import address_message, trend_problem, year_problem
+from ..checks.pages import address_message, trend_problem, year_problem
+from ..core import AddressError
+from ..core.models import FiguresDataset, RegisterDataset, TablesDataset
+from ..published.disclosure import Suppressed
 from .charts import Chart, Panel, Series, describe, render_svg
 from .disclosure import policy, suppressed_node
 from .figure import figure_node
@@ -46,7 +46,7 @@ from .table import _entry, dataset_table
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from ..data.view import Shown
+    from ..published.view import Shown
 
 
 def year_label(year: str | None) -> str:

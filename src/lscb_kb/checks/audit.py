@@ -12,14 +12,14 @@ address, or quoted.
 What is read
     Pages (``docs/**/*.md``, except the maintainers' pages in ``docs/develop/``, which document
     the software: :data:`MAINTAINERS_PAGES`), with MyST's own parser as
-    :mod:`lscb_kb.data.pages` reads them (:func:`~lscb_kb.data.pages.page_parser`): the text of
+    :mod:`lscb_kb.checks.pages` reads them (:func:`~lscb_kb.checks.pages.page_parser`): the text of
     paragraphs, headings, lists, tables, definition and field lists, and the Markdown content of
     directives (admonitions, cards, tabs, dropdowns), at their lines in the page. Not prose, so
     not read: front matter, inline code, code blocks and literal directives, roles (``{fig}``
     among them), link addresses, directives' arguments and options, and the extension's
     directives (``data-table`` and the rest), whose figures come from the data.
 
-    Data files: every string of every loaded file (:func:`lscb_kb.data.prose.strings`), except
+    Data files: every string of every loaded file (:func:`lscb_kb.core.prose.strings`), except
     under the keys of :data:`NOT_PROSE`, which hold identifiers, addresses and metadata, or the
     figure itself: ``id``, ``key``, ``kind``, ``unit``, ``source``, ``section``, ``sections``,
     ``period``, ``status``, ``owner`` (the name of an agency), ``topics``, ``formula``,
@@ -87,11 +87,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalogue import Catalogue, Entry, FigureRef
+from ..core.catalogue import Catalogue, Entry, FigureRef
+from ..core.policy import SafetyPolicy, load_policy
+from ..core.problems import LscbError, PathPart, Problem, display_path, format_path
+from ..core.prose import FIGURE, strings
 from .pages import EXTENSION_DIRECTIVES, NOT_MARKDOWN, page_parser
-from .policy import SafetyPolicy, load_policy
-from .problems import LscbError, PathPart, Problem, display_path, format_path
-from .prose import FIGURE, strings
 from .safety import directive_options
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ NOT_PROSE = frozenset(
 )
 """Keys of a data file whose strings are identifiers, addresses, metadata or a figure itself."""
 PROSE = frozenset({"notes", "finding", "action", "note", "uses", "reader_note"})
-"""Keys of a data file whose strings are read for ``{fig}`` (:mod:`lscb_kb.data.prose`); the
+"""Keys of a data file whose strings are read for ``{fig}`` (:mod:`lscb_kb.core.prose`); the
 other strings audited (labels, titles, text cells, definitions) are shown as they are typed."""
 RULE_ADDRESSES = frozenset({"parts", "part", "total", "whole", "share"})
 """Keys of a rule (under ``rules:``) that hold the addresses of the figures it compares."""
@@ -444,7 +444,7 @@ class _Piece:
 
 
 class _PageAudit:
-    """Walks one page's tokens as :mod:`lscb_kb.data.pages` does, reading only its prose."""
+    """Walks one page's tokens as :mod:`lscb_kb.checks.pages` does, reading only its prose."""
 
     def __init__(
         self,

@@ -2,7 +2,7 @@
 
 Disclosure control, formatting and units are applied here, once, and every renderer (tables,
 the ``fig`` role, charts, downloads, year pages, the notes on the figures, data prose) reads
-figures through a :class:`PublishedView`. Only the rule engine (:mod:`lscb_kb.data.rules`)
+figures through a :class:`PublishedView`. Only the rule engine (:mod:`lscb_kb.checks.rules`)
 reads raw values.
 
 What is hidden is decided over the whole catalogue at once, because a hidden count can be
@@ -11,7 +11,7 @@ worked back from figures elsewhere:
 * **counts** from 1 up to the threshold in a file about individual children are hidden
   (primary suppression), and more counts are hidden until no line of a table, and no declared
   ``sum`` rule, pins a hidden count (secondary suppression,
-  :func:`lscb_kb.data.disclosure.protect`, run over every table's lines and every sum rule
+  :func:`lscb_kb.published.disclosure.protect`, run over every table's lines and every sum rule
   together, so a total in another table or in prose is covered);
 * **derived figures** are hidden with what they are derived from: the percentages, rates and
   other figures in a hidden count's row (its column, in a table whose rows carry their own
@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..core.models import Cell, FiguresDataset, Table, TablesDataset, key_of
+from ..core.units import UnitSpec, format_value
+from ..core.validate import column_spec, row_spec
 from .disclosure import (
     NOT_REPORTED,
     NOT_YET_ENTERED,
@@ -52,13 +55,10 @@ from .disclosure import (
     status_of,
     table_lines,
 )
-from .models import Cell, FiguresDataset, Table, TablesDataset, key_of
-from .units import UnitSpec, format_value
-from .validate import column_spec, row_spec
 
 if TYPE_CHECKING:
-    from .catalogue import Catalogue, Entry, FigureRef
-    from .rules import Outcome
+    from ..checks.rules import Outcome
+    from ..core.catalogue import Catalogue, Entry, FigureRef
 
 __all__ = [
     "NOT_REPORTED",
@@ -170,7 +170,7 @@ class PublishedView:
     """Every dataset's figures as they may be published, for one catalogue."""
 
     def __init__(self, catalogue: Catalogue, outcomes: Iterable[Outcome] | None = None) -> None:
-        from .rules import evaluate  # noqa: PLC0415 - the rules import the catalogue
+        from ..checks.rules import evaluate  # noqa: PLC0415 - the rules import the catalogue
 
         self.catalogue = catalogue
         self.policy: Policy = policy_of(catalogue.settings)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from .catalogue import AddressError, Catalogue, Entry, FigureRef
-from .models import (
+from ..core.catalogue import AddressError, Catalogue, Entry, FigureRef
+from ..core.models import (
     ChangeRule,
     DiscrepancyRegister,
     EqualRule,
@@ -35,10 +35,10 @@ from .models import (
     TablesDataset,
     key_of,
 )
-from .problems import LscbError, Problem
-from .units import format_value
-from .validate import column_spec, row_spec, validate_document
-from .yamlload import Located, load_yaml
+from ..core.problems import LscbError, Problem
+from ..core.units import format_value
+from ..core.validate import column_spec, row_spec, validate_document
+from ..core.yamlload import Located, load_yaml
 
 RULES_FILE = Path("conf") / "rules.yaml"
 

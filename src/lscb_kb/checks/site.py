@@ -9,7 +9,7 @@ read it:
   (inline event handlers, inline scripts, frames, plug-ins, ``<base>``, meta refresh);
 * the text that is published (every page's text and attribute values, the downloads, the
   charts' text) passes the personal data guard, normalised as in
-  :mod:`lscb_kb.data.personal`.
+  :mod:`lscb_kb.checks.personal`.
 
 The Sphinx extension runs these on ``build-finished`` (so ``sphinx-build -W`` fails), and
 ``python -m lscb_kb.publish`` runs them on the new site, search index included, before it
@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .data.policy import SafetyPolicy
-from .data.problems import Problem, display_path
+from ..core.policy import SafetyPolicy
+from ..core.problems import Problem, display_path
 
 RULE = "safety"
 
@@ -252,7 +252,7 @@ class _Sources:
     """The pages and data files, normalised once, to find where a published text came from."""
 
     def __init__(self, root: Path, docs: Path | None) -> None:
-        from .data.personal import normalise  # noqa: PLC0415
+        from .personal import normalise  # noqa: PLC0415
 
         self._normalise = normalise
         self.files: list[tuple[Path, object]] = []
@@ -273,7 +273,7 @@ class _Sources:
     def _strings(self, path: Path) -> None:
         """Each string of a data file as the loader reads it (escapes decoded, folded lines
         joined), with its line and column: what the site shows of it."""
-        from .data.personal import yaml_strings  # noqa: PLC0415
+        from .personal import yaml_strings  # noqa: PLC0415
 
         for value, line, column in yaml_strings(path) or []:
             self.values.append((path, line, column, self._normalise(value).text))
@@ -359,8 +359,8 @@ def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> 
     Each finding is reported where it was typed (the page or data file, found by its
     normalised text), or else at the page or file that published it.
     """
-    from .data.personal import load_guard, scan_published_text  # noqa: PLC0415
-    from .data.problems import LscbError  # noqa: PLC0415
+    from ..core.problems import LscbError  # noqa: PLC0415
+    from .personal import load_guard, scan_published_text  # noqa: PLC0415
 
     try:
         guard = load_guard(root)

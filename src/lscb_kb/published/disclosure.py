@@ -34,14 +34,22 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from .models import Cell, Dataset, FiguresDataset, PublishedInFull, Table, TablesDataset, key_of
-from .problems import Problem
-from .settings import Settings
-from .validate import column_spec, row_spec
-from .yamlload import Located
+from ..core.models import (
+    Cell,
+    Dataset,
+    FiguresDataset,
+    PublishedInFull,
+    Table,
+    TablesDataset,
+    key_of,
+)
+from ..core.problems import Problem
+from ..core.settings import Settings
+from ..core.validate import column_spec, row_spec
+from ..core.yamlload import Located
 
 if TYPE_CHECKING:
-    from .catalogue import FigureRef
+    from ..core.catalogue import FigureRef
 
 K = TypeVar("K", bound=Hashable)
 

@@ -3,7 +3,7 @@
 Every page, data file and register record names its topics by key. A key that is not in the
 list is a problem at the line that names it, with the nearest known key as a hint.
 
-The build (:mod:`lscb_kb.sphinxext.topics`) and ``lscb-kb check`` (:mod:`lscb_kb.data.pages`)
+The build (:mod:`lscb_kb.sphinxext.topics`) and ``lscb-kb check`` (:mod:`lscb_kb.checks.pages`)
 word every problem with topics with the functions here, so that they say the same thing.
 """
 

@@ -1,4 +1,6 @@
-"""Check the permissions of the CI workflows: ``python -m lscb_kb.workflows .github/workflows``.
+"""Check the permissions of the CI workflows.
+
+Run as ``python -m lscb_kb.checks.workflows .github/workflows`` (in ``nox -s lint``).
 
 A pull request runs the workflows with the changes it proposes, so whatever a pull-request job
 can do, anyone who opens a pull request can do. Each workflow file must therefore:
@@ -26,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data.problems import LscbError, PathPart, display_path
-from .data.yamlload import Located, parse_yaml
+from ..core.problems import LscbError, PathPart, display_path
+from ..core.yamlload import Located, parse_yaml
 
 _SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\b")
 _PUSH = "github.event_name=='push'"

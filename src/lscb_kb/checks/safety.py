@@ -1,7 +1,7 @@
 """Content safety of pages, found without building the site: early, located feedback.
 
 ``lscb-kb check`` runs :func:`scan_pages`. The build does not rely on this scan: it enforces the
-same allowlist (``conf/safety.toml``, :mod:`lscb_kb.data.policy`) inside the parser and on the
+same allowlist (``conf/safety.toml``, :mod:`lscb_kb.core.policy`) inside the parser and on the
 final doctree and written HTML (:mod:`lscb_kb.sphinxext.safety`). Both word each refusal with
 the policy's functions, so the check and the build say the same thing at the same line.
 
@@ -12,7 +12,7 @@ start of a code block. Refused: raw HTML; directives, options and roles the allo
 list; substitutions other than the listed names; front matter that changes a MyST setting that
 is not listed, or sets substitutions or ``html_meta``; links and images whose address the link
 policy refuses; file paths outside ``docs/`` and ``data/``; and hidden characters (bidi
-controls, zero-width characters, :data:`lscb_kb.data.hygiene.HIDDEN`) anywhere in the page.
+controls, zero-width characters, :data:`lscb_kb.core.hygiene.HIDDEN`) anywhere in the page.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from .hygiene import hidden_character_problems
-from .policy import SafetyPolicy, load_policy
-from .problems import LscbError, Problem, display_path
+from ..core.hygiene import hidden_character_problems
+from ..core.policy import SafetyPolicy, load_policy
+from ..core.problems import LscbError, Problem, display_path
 
 RULE = "safety"
 
@@ -84,7 +84,7 @@ def only_a_comment(html: str) -> bool:
 
 def markdown_parser(extensions: Iterable[str]) -> MarkdownIt:
     """MyST's own markdown-it parser with the syntax *extensions* on, as the build reads pages
-    (the tokens only: nothing is rendered). :mod:`lscb_kb.data.pages` reads pages with it too."""
+    (the tokens only: nothing is rendered). :mod:`lscb_kb.checks.pages` reads pages with it too."""
     # MyST's modules import docutils: only a parse of a page loads them.
     from myst_parser.config.main import MdParserConfig  # noqa: PLC0415
     from myst_parser.parsers.mdit import create_md_parser  # noqa: PLC0415
@@ -398,7 +398,7 @@ _BIB_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
 def scan_bibliography(path: Path, policy: SafetyPolicy) -> list[Problem]:
     """Addresses in the bibliography that the link policy refuses, each at its line.
 
-    Hidden characters in it are refused by its loader (:mod:`lscb_kb.data.bibliography`).
+    Hidden characters in it are refused by its loader (:mod:`lscb_kb.core.bibliography`).
     sphinxcontrib-bibtex turns ``url`` fields and ``\\url{...}``/``\\href{...}`` commands into
     links after the page has been read, so the build checks them on the final doctree too.
     """

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from .problems import LscbError, Problem, display_path
-from .settings import Limits, load_settings
-from .yamlload import parse_yaml, size_problem
+from ..core.problems import LscbError, Problem, display_path
+from ..core.settings import Limits, load_settings
+from ..core.yamlload import parse_yaml, size_problem
 
 OWNER, REVIEWED, DUE = "owner", "reviewed", "review-due"
 FIELDS = (OWNER, REVIEWED, DUE)

@@ -4,7 +4,7 @@ with MyST's own parser, and the problems the build would report with them.
 ``lscb-kb check`` reports a page that names something the data does not hold at the page's
 file and line, without building the site; the Sphinx build reports the same problems through
 the extension. Pages are read as the build reads them: with MyST's markdown-it parser
-(:func:`lscb_kb.data.safety.markdown_parser`, with the syntax extensions of ``conf/conf.py``),
+(:func:`lscb_kb.checks.safety.markdown_parser`, with the syntax extensions of ``conf/conf.py``),
 as tokens. A directive (a fence or colon fence whose info is ``{name}``) gives its argument
 and options; the content of a directive whose content is Markdown (admonitions, sphinx-design
 grids, cards, tabs and dropdowns, ``list-table``, ...) is read again as MyST, at its lines in
@@ -14,7 +14,7 @@ in a code block or in inline code is an example, not a use. A directive or optio
 allowlist (``conf/safety.toml``) refuses is skipped, as the build skips it.
 
 The words of each problem are the build's. The problems with topics are worded by the functions
-of :mod:`lscb_kb.data.topics`, which the extension calls too; those of the extension's
+of :mod:`lscb_kb.core.topics`, which the extension calls too; those of the extension's
 directives by the functions below (:func:`address_message`, :func:`register_selection`,
 :func:`chart_names_problem`, :func:`year_problem`, :func:`trend_problem`), in the words the
 directives use. ``tests/test_page_references.py`` builds a page of mistakes and holds the
@@ -36,13 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .catalogue import AddressError, Catalogue, InvalidDataError
-from .models import DiscrepancyRegister, GlossaryDataset, Record, RegisterDataset, Table
-from .newyear import YEAR
-from .policy import SafetyPolicy, load_policy
-from .problems import LscbError, Problem, display_path
-from .safety import LITERAL_DIRECTIVES, directive_options, markdown_parser
-from .topics import (
+from ..core.catalogue import AddressError, Catalogue, InvalidDataError
+from ..core.models import DiscrepancyRegister, GlossaryDataset, Record, RegisterDataset, Table
+from ..core.newyear import YEAR
+from ..core.policy import SafetyPolicy, load_policy
+from ..core.problems import LscbError, Problem, display_path
+from ..core.topics import (
     Topics,
     front_matter_text,
     no_topics_message,
@@ -53,7 +52,8 @@ from .topics import (
     topic_page_message,
     topic_without_page_message,
 )
-from .validate import column_spec
+from ..core.validate import column_spec
+from .safety import LITERAL_DIRECTIVES, directive_options, markdown_parser
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -10,7 +10,7 @@ is about forty times faster than a round-trip loader, which matters because ever
 every check reads every data file.
 
 A file is refused, with a problem at the line where it happens, when it breaks one of the
-:class:`~lscb_kb.data.settings.Limits`: its size (judged before it is read), how deep it
+:class:`~lscb_kb.core.settings.Limits`: its size (judged before it is read), how deep it
 nests (judged as it is composed, without recursion, so no depth runs out of Python's stack),
 the length of one text and the number of values (counting each use of an alias again). A date
 that does not exist (``2010-02-30``) is a problem too, not an error of Python's.
@@ -539,7 +539,7 @@ def parse_yaml(
 ) -> Located:
     """Read YAML *text*, written in *shown* from *first_line* on; :class:`LscbError` if bad.
 
-    *limits* (by default those of :class:`~lscb_kb.data.settings.Limits`) bound how deep the
+    *limits* (by default those of :class:`~lscb_kb.core.settings.Limits`) bound how deep the
     text may nest, how long one text may be and how many values it may hold.
     """
     from .problems import LscbError  # noqa: PLC0415
@@ -647,7 +647,7 @@ def load_yaml(path: Path, limits: Limits | None = None) -> Located:
     """Read one YAML file; :class:`LscbError` with a located problem if it can not be read.
 
     The file is refused, before it is parsed, if it is bigger than the limit or holds a
-    bidirectional control or an invisible character (:mod:`lscb_kb.data.hygiene`).
+    bidirectional control or an invisible character (:mod:`lscb_kb.core.hygiene`).
     """
     from .problems import LscbError  # noqa: PLC0415
 

@@ -17,8 +17,8 @@ from .catalogue import AddressError, InvalidDataError
 from .problems import PathPart, Problem
 
 if TYPE_CHECKING:
+    from ..published.view import PublishedView, Shown
     from .catalogue import Catalogue
-    from .view import PublishedView, Shown
 
 FIGURE = re.compile(r"\{fig\}`([^`\n]+)`")
 """A figure reference in a data string: the pages' own role syntax."""

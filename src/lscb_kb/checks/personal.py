@@ -70,8 +70,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .problems import LscbError, PathPart, Problem, display_path
-from .tomlfile import read_toml, table_lines
+from ..core.problems import LscbError, PathPart, Problem, display_path
+from ..core.tomlfile import read_toml, table_lines
 
 CONFIG_FILE = Path("conf") / "personal-data.toml"
 SCANNED_SUFFIXES = (".yaml", ".yml", ".md", ".bib", ".csv", ".txt", ".toml", ".json")
@@ -1161,7 +1161,7 @@ def scan_values(
 def yaml_strings(path: Path) -> list[tuple[str, int, int]] | None:
     """Every string in a YAML (or JSON) file, key or value, as loaded, with its line and
     column; None if the file does not load (the loader reports why)."""
-    from .yamlload import load_yaml  # noqa: PLC0415
+    from ..core.yamlload import load_yaml  # noqa: PLC0415
 
     try:
         located = load_yaml(path)

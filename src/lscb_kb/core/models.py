@@ -2,7 +2,7 @@
 
 Pydantic checks the shape of each file (fields, types, controlled words). What depends on
 one field's value to judge another (a cell against its column's unit) is checked by
-:mod:`lscb_kb.data.validate`, so that each problem can point at the cell itself.
+:mod:`lscb_kb.core.validate`, so that each problem can point at the cell itself.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .hygiene import KEY_PATTERN, RECORD_ID_PATTERN
 
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 """A stable key used in figure addresses: lower-case ASCII letters and digits, in groups joined
-by single hyphens (the one identifier shape of :mod:`lscb_kb.data.hygiene`, in lower case)."""
+by single hyphens (the one identifier shape of :mod:`lscb_kb.core.hygiene`, in lower case)."""
 
 RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN)]
 """A register record's stable id, such as ``QA-0910-07`` (the identifier shape, in capitals)."""

@@ -2,7 +2,7 @@
 
 The allowlist names the MyST syntax extensions, the directives (each with its options), the
 roles, the ``{{ name }}`` substitutions and the front-matter settings that pages may use, and
-the URL schemes that links may have. :mod:`lscb_kb.data.safety` (``lscb-kb check``) and
+the URL schemes that links may have. :mod:`lscb_kb.checks.safety` (``lscb-kb check``) and
 :mod:`lscb_kb.sphinxext.safety` (the build) both ask a :class:`SafetyPolicy`, and both word
 a refusal with the functions here, so that they say the same thing at the same line.
 """

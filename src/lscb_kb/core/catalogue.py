@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..published.disclosure import check_declaration
 from .bibliography import read_keys
-from .disclosure import check_declaration
 from .exceptions import Exceptions, project_path
 from .hygiene import identifier_problem, suggest, year_folder_problem
 from .models import (
