@@ -420,3 +420,28 @@ def test_the_shipped_surplus_is_worked_out_from_its_parts() -> None:
     view = published_view(catalogue)
     assert view.resolve("2009-10:finance/surplus-from-tables").text == "£9,265"
     assert view.resolve("2009-10:finance/surplus-from-prose").text == "£455"
+
+
+def test_hiding_spreads_only_along_declared_relationships(
+    protected_child_deaths: Project,
+) -> None:
+    """A figure outside the protected file is hidden only if a rule or formula ties it, through
+    hidden figures, to a protected one: secondary suppression never wanders into other tables."""
+    catalogue = Catalogue.load(protected_child_deaths.root)
+    view = published_view(catalogue)
+    outcomes, _problems = evaluate(catalogue)
+    hidden = view.hidden_addresses()
+    reached = {a for a in hidden if ":child-deaths." in a}
+    assert reached
+    changed = True
+    while changed:
+        changed = False
+        for outcome in outcomes:
+            figures = {f.address for f in outcome.figures}
+            if figures & reached and not figures <= reached:
+                new = (figures & hidden) - reached
+                if new:
+                    reached |= new
+                    changed = True
+    assert hidden - reached == set()
+    assert len(hidden) - len([a for a in hidden if ":child-deaths." in a]) <= 5

@@ -147,7 +147,28 @@ def _weak_lines(values: Mapping[K, int], lines: Sequence[Line[K]], hidden: set[K
         return []
     cell = min(pinned, key=str)
     near = [c for line in lines if cell in line.cells for c in line.cells]
-    return [near, [c for line in lines for c in line.cells]]
+    return [near, _coupled(cell, lines, hidden)]
+
+
+def _coupled(cell: K, lines: Sequence[Line[K]], hidden: set[K]) -> list[K]:
+    """The cells of every line that the arithmetic pinning *cell* can use: the lines reached
+    from *cell* through hidden cells (shown cells are constants, which couple nothing). Hiding
+    a cell of any other line would not unpin it, so the choice never wanders into unrelated
+    tables."""
+    reached = {cell}
+    used: list[Line[K]] = []
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if line in used or not any(c in reached for c in line.cells):
+                continue
+            used.append(line)
+            for c in line.cells:
+                if c in hidden and c not in reached:
+                    reached.add(c)
+            changed = True
+    return [c for line in used for c in line.cells]
 
 
 def _smallest_shown(

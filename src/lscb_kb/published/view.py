@@ -14,11 +14,11 @@ worked back from figures elsewhere:
   :func:`lscb_kb.published.disclosure.protect`, run over every table's lines and every sum rule
   together, so a total in another table or in prose is covered);
 * **derived figures** are hidden with what they are derived from: the percentages, rates and
-  other figures in a hidden count's row (its column, in a table whose rows carry their own
-  units), a ``share`` whose part or whole is hidden, a ``change`` whose base or value is
-  hidden, every statement of an ``equal`` figure, and a second percentage of a ``shares``
-  group (or the hidden one would be 100 less the rest). A derived figure that is itself a count
-  starts the count suppression again, until nothing more changes.
+  other figures in a hidden count's row (a table whose rows carry their own units declares what
+  is derived from what with rules), a ``share`` whose part or whole is hidden, a ``change``
+  whose base or value is hidden, every statement of an ``equal`` figure, and a second percentage
+  of a ``shares`` group (or the hidden one would be 100 less the rest). A derived figure that is
+  itself a count starts the count suppression again, until nothing more changes.
 
 A figure the report does not give is ``null`` with a reason, and is shown as "not reported"
 with that reason: :class:`NotReported`.
@@ -148,20 +148,22 @@ def _row_keys(table: Table) -> list[str]:
 def _derived_groups(
     table: Table, address: dict[CellKey, str]
 ) -> Iterator[tuple[list[str], list[str]]]:
-    """(counts, figures derived from them) in a table: a row's (or, where rows carry their
-    own units, a column's) percentages, rates and amounts go with the counts beside them."""
-    rows = table.every_row
-    by_column = any("unit" in row for row in table.rows)
-    lines: dict[object, tuple[list[str], list[str]]] = {}
-    for index, row in enumerate(rows):
+    """(counts, figures derived from them) in a table: a row's percentages, rates and amounts go
+    with the counts beside them, as columns of a count and its share do.
+
+    A table whose rows carry their own units (a table of indicators, each row its own measure)
+    says nothing about which figure is worked out from which: a figure of one row derived from
+    another is declared with a ``share`` or ``change`` rule.
+    """
+    if any("unit" in row for row in table.rows):
+        return
+    for index, row in enumerate(table.every_row):
+        counts: list[str] = []
+        derived: list[str] = []
         for column in table.columns:
             spec = row_spec(column_spec(column), row)
-            if not spec.numeric:
-                continue
-            key: object = column.key if by_column else index
-            counts, derived = lines.setdefault(key, ([], []))
-            (counts if spec.unit == "count" else derived).append(address[(index, column.key)])
-    for counts, derived in lines.values():
+            if spec.numeric:
+                (counts if spec.unit == "count" else derived).append(address[(index, column.key)])
         if counts and derived:
             yield counts, derived
 
@@ -211,7 +213,7 @@ class PublishedView:
                     follows.extend(_derived_groups(table, address))
             elif isinstance(dataset, FiguresDataset):
                 for name, single in dataset.figures.items():
-                    value = single.value
+                    value = self.catalogue.derived.get(figure_address(entry, name), single.value)
                     if (
                         single.unit == "count"
                         and isinstance(value, int)
@@ -231,16 +233,17 @@ class PublishedView:
             elif outcome.kind in ("share", "change") and len(figures) == 3:
                 follows.append((figures[:2], figures[2:]))
             elif outcome.kind == "formula":
-                follows.append((figures[:-1], figures[-1:]))
                 signs = [sign for sign, _ref in self.catalogue.formulas.get(figures[-1], ())]
-                if all(a in values for a in figures) and signs.count(1) == 1:
-                    # a - b = c is the line b + c = a; a + b = c is the line a + b = c
-                    plus = figures[signs.index(1)]
-                    minus = [a for a, sign in zip(figures, signs, strict=False) if sign < 0]
-                    if minus:
-                        lines.append(Line((*minus, figures[-1]), plus))
-                elif all(a in values for a in figures) and all(sign > 0 for sign in signs):
-                    lines.append(Line(tuple(figures[:-1]), figures[-1]))
+                parts = list(zip(figures[:-1], signs, strict=False))
+                plus = [a for a, sign in parts if sign > 0]
+                minus = [a for a, sign in parts if sign < 0]
+                of_counts = all(a in values for a in figures)
+                if of_counts and not minus:  # a + b = c: a line, as a table's total is
+                    lines.append(Line(tuple(plus), figures[-1]))
+                elif of_counts and len(plus) == 1:  # a - b = c is the line b + c = a
+                    lines.append(Line((*minus, figures[-1]), plus[0]))
+                else:  # any other working: hidden with any figure it is worked out from
+                    follows.append((figures[:-1], figures[-1:]))
             elif outcome.kind == "equal":
                 follows.append((figures, figures))
             elif outcome.kind == "shares":
