@@ -381,22 +381,22 @@ def test_a_figure_changed_where_it_is_defined_changes_in_data_prose(
         "notes: 'Unexpected deaths in the North: {fig}`deaths.by-area/north/unexpected`.'\n"
         "tables:\n",
     )
-    catalogue = Catalogue.load(project.root)
-    assert catalogue.problems == []
-    view = published_view(catalogue)
-    note = catalogue.entry("deaths", "2009-10").dataset.notes
-    assert prose_text(view, note, "2009-10").endswith("North: 12.")  # type: ignore[arg-type]
+    assert _deaths_note(project).endswith("North: 12.")
     project.edit(
         "data/2009-10/deaths.yaml", "unexpected: 12, total: 12", "unexpected: 13, total: 13"
     )
     project.edit(
         "data/2009-10/deaths.yaml", "unexpected: 28, total: 35", "unexpected: 29, total: 36"
     )
+    assert _deaths_note(project).endswith("North: 13.")
+
+
+def _deaths_note(project: Project) -> str:
+    """The note of the deaths file as the site writes it."""
     catalogue = Catalogue.load(project.root)
     assert catalogue.problems == []
-    view = published_view(catalogue)
     note = catalogue.entry("deaths", "2009-10").dataset.notes
-    assert prose_text(view, note, "2009-10").endswith("North: 13.")  # type: ignore[arg-type]
+    return prose_text(published_view(catalogue), note, "2009-10")  # type: ignore[arg-type]
 
 
 def test_an_unknown_figure_in_data_prose_is_a_located_problem(

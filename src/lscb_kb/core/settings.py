@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,15 +137,22 @@ def load_settings(root: Path) -> Settings:
     )
 
 
-def _reviews(path: Path, table: object) -> tuple[dict[str, Any], tuple[Problem, ...]]:
-    """The ``[reviews]`` table; a wrong value is a problem, and the default is used meanwhile."""
+def _section_problems(path: Path, section: str) -> tuple[list[Problem], Callable[[str, str], None]]:
+    """A list of problems with one ``[section]`` of a TOML file, and the function that adds
+    one at the line of its key."""
     shown = display_path(path)
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
-        line = _line_of(path, key, section="reviews")
-        problems.append(Problem(shown, line, 0, f"reviews.{key}", message, "config"))
+        line = _line_of(path, key, section=section)
+        problems.append(Problem(shown, line, 0, f"{section}.{key}", message, "config"))
 
+    return problems, bad
+
+
+def _reviews(path: Path, table: object) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The ``[reviews]`` table; a wrong value is a problem, and the default is used meanwhile."""
+    problems, bad = _section_problems(path, "reviews")
     if not isinstance(table, dict):
         bad("", "must be a table of settings, such as 'required = true'")
         return {}, tuple(problems)
@@ -168,13 +176,7 @@ def _disclosure(path: Path, table: object) -> tuple[dict[str, Any], tuple[Proble
     A wrong value is a problem, and the default (which protects children) is used meanwhile,
     so that the rest of the project is still checked.
     """
-    shown = display_path(path)
-    problems: list[Problem] = []
-
-    def bad(key: str, message: str) -> None:
-        line = _line_of(path, key, section="disclosure")
-        problems.append(Problem(shown, line, 0, f"disclosure.{key}", message, "config"))
-
+    problems, bad = _section_problems(path, "disclosure")
     if not isinstance(table, dict):
         bad("", "must be a table of settings, such as 'threshold = 4'")
         return {}, tuple(problems)
