@@ -336,7 +336,8 @@ def chart_myst(catalogue: Catalogue, arg: str, options: dict[str, str], docs: Pa
     import hashlib  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
-    from lscb_kb.sphinxext.charts import DataChartDirective, describe, render_svg  # noqa: PLC0415
+    from lscb_kb.published.charts import describe, render_svg  # noqa: PLC0415
+    from lscb_kb.sphinxext.charts import DataChartDirective  # noqa: PLC0415
 
     entry, name, table = catalogue.table(arg)
     flags = {k: (None if k in ("facet", "with-table") else v) for k, v in options.items()}

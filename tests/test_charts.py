@@ -12,7 +12,7 @@ import pytest
 from bs4 import Tag
 
 from lscb_kb.core.units import UnitSpec
-from lscb_kb.sphinxext.charts import (
+from lscb_kb.published.charts import (
     HATCHES,
     PALETTE,
     TEXT_COLOUR,

@@ -17,8 +17,8 @@ from lscb_kb.core import Catalogue
 from lscb_kb.core.models import FiguresDataset, RegisterDataset, TablesDataset
 from lscb_kb.provenance import build_info
 from lscb_kb.published.disclosure import Suppressed, policy_of, publishable_table
+from lscb_kb.published.export import all_files, downloads_of
 from lscb_kb.published.view import published_view
-from lscb_kb.sphinxext.downloads import all_files, downloads_of
 
 from .conftest import REPO, Built, Project
 

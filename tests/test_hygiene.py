@@ -38,7 +38,7 @@ from lscb_kb.core.models import FiguresDataset, RegisterDataset, TablesDataset
 from lscb_kb.core.settings import Limits
 from lscb_kb.core.topics import Topics
 from lscb_kb.core.yamlload import Located, load_yaml
-from lscb_kb.sphinxext.downloads import (
+from lscb_kb.published.export import (
     figures_contents,
     register_contents,
     spreadsheet_safe,

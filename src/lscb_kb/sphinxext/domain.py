@@ -84,7 +84,7 @@ def env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> Iterable[str]:
     """Re-read the pages that list every data file when what they list changes."""
-    from .downloads import catalogue_listing  # noqa: PLC0415
+    from ..published.export import catalogue_listing  # noqa: PLC0415
     from .shared import get_catalogue  # noqa: PLC0415
 
     domain = env.get_domain(LscbDomain.name)

@@ -43,9 +43,10 @@ from ..core.topics import (
     topic_problems,
     topic_without_page_message,
 )
+from ..published.export import downloads_of, sorted_entries
 from .dependencies import build_context, derived
 from .domain import LscbDomain
-from .downloads import downloads_of, sorted_entries, year_label
+from .downloads import year_label
 from .nodes import topic_index, topic_listing
 from .shared import LscbDirective, LscbWarning, get_catalogue, warn
 

@@ -34,8 +34,8 @@ from docutils.parsers.rst import directives
 from ..checks.pages import address_message, trend_problem, year_problem
 from ..core import AddressError
 from ..core.models import FiguresDataset, RegisterDataset, TablesDataset
+from ..published.charts import Chart, Panel, Series, describe, render_svg
 from ..published.disclosure import Suppressed
-from .charts import Chart, Panel, Series, describe, render_svg
 from .disclosure import policy, suppressed_node
 from .figure import figure_node
 from .nodes import chart_image
