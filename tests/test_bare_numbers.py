@@ -195,11 +195,13 @@ def test_a_figure_typed_in_a_data_note_is_reported_at_its_line(tiny: Path) -> No
     # the quoted note (line 9) and the note that names the figure (line 10) are not reported
 
 
-def test_a_figure_in_a_label_is_to_be_reworded(tiny: Path) -> None:
+def test_a_figure_typed_in_a_label_is_to_be_named(tiny: Path) -> None:
     data = tiny / "data" / "2009-10" / "numbers.yaml"
     text = data.read_text("utf-8")
     data.write_text(text.replace("label: Reviews carried out", "label: The 31 reviews"), "utf-8")
     problems = [p for p in audit(tiny) if p.where == "figures.reviews.label"]
     assert len(problems) == 1
-    assert "a label or title is shown as typed" in problems[0].message
-    assert "{fig}`numbers/size-of-a-day`" in problems[0].message
+    assert "write {fig}`numbers/size-of-a-day` instead of typing the number" in problems[0].message
+    named = "label: The {fig}`numbers/size-of-a-day` reviews"
+    data.write_text(text.replace("label: Reviews carried out", named), "utf-8")
+    assert [p for p in audit(tiny) if p.where == "figures.reviews.label"] == []

@@ -26,6 +26,7 @@ from lscb_kb.core import Catalogue
 from lscb_kb.core.prose import prose_text
 from lscb_kb.published.disclosure import Line, determined_cells
 from lscb_kb.published.view import published_view
+from lscb_kb.sphinxext.parser import SafeRenderer
 
 from .conftest import REPO, Project, copy_root
 
@@ -445,3 +446,55 @@ def test_hiding_spreads_only_along_declared_relationships(
                     changed = True
     assert hidden - reached == set()
     assert len(hidden) - len([a for a in hidden if ":child-deaths." in a]) <= 5
+
+
+def test_labels_captions_and_text_cells_name_figures_as_prose_does(
+    make_project: Callable[[str], Project],
+) -> None:
+    """A table's title, a column's label and a text cell may name figures with {fig}: the page,
+    the chart and the downloads write them as the site shows them, a hidden one as the symbol."""
+    project = make_project("disclosure")
+    project.edit(
+        "data/2009-10/deaths.yaml",
+        "    title: Child deaths by area and category\n",
+        '    title: "Child deaths by area, {fig}`deaths.by-area/total/total` in all"\n',
+    )
+    project.edit(
+        "data/2009-10/deaths.yaml",
+        "area: North,",
+        'area: "North, of {fig}`deaths.by-area/total/total`; '
+        'South expected {fig}`deaths.by-area/south/expected`",',
+    )
+    catalogue = Catalogue.load(project.root)
+    assert catalogue.problems == []
+    view = published_view(catalogue)
+    assert view.is_hidden("2009-10:deaths.by-area/south/expected")
+    project.build(fresh=True)
+    tables = _tables(project.out / "index.html")
+    assert "Child deaths by area, 35 in all" in tables
+    rows = tables["Child deaths by area, 35 in all"]
+    assert rows[1][0] == f"North, of 35; South expected {SYMBOL}"
+    csv_text = (project.out / "_downloads" / "data" / "2009-10" / "deaths.by-area.csv").read_text(
+        "utf-8"
+    )
+    assert f"North, of 35; South expected {SYMBOL}" in csv_text
+    assert "{fig}" not in csv_text
+    json_text = (project.out / "_downloads" / "data" / "2009-10" / "deaths.by-area.json").read_text(
+        "utf-8"
+    )
+    assert '"table_title": "Child deaths by area, 35 in all"' in json_text
+
+
+def test_a_page_that_can_not_be_rendered_fails_with_a_warning_not_a_traceback(
+    make_project: Callable[[str], Project], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops MyST rendering a page, the build reports it at the page and goes on."""
+
+    def broken(self: object, *args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(SafeRenderer, "render_heading", broken)
+    project = make_project("disclosure")
+    result = project.build(fresh=True)
+    assert "Traceback" not in result.warnings
+    assert "the page could not be read: maximum recursion depth exceeded" in result.warnings

@@ -26,9 +26,8 @@ What is read
     ``rule``, ``total_column`` and ``value`` (a text figure's value is the figure), and the
     addresses a rule compares (``parts``, ``part``, ``total``, ``whole``, ``share`` under
     ``rules``). Dates (``reviewed``, ``when``) are read as dates or years, not strings. A
-    ``{fig}`...``` in a string is a reference, not a number. Labels, titles and text cells are
-    read too, but they are shown as typed (only the keys of :data:`PROSE` are read for
-    ``{fig}``), so a figure in one is reworded away rather than named there.
+    ``{fig}`...``` in a string is a reference, not a number: notes, findings, labels, titles and
+    table text cells all write the figures they name as the site shows them.
 
 What is a finding
     A number written ``9169``, ``9,169``, ``£9,169``, ``73.5%``, ``73.5 per cent`` or
@@ -120,9 +119,12 @@ NOT_PROSE = frozenset(
     }
 )
 """Keys of a data file whose strings are identifiers, addresses, metadata or a figure itself."""
-PROSE = frozenset({"notes", "finding", "action", "note", "uses", "reader_note"})
-"""Keys of a data file whose strings are read for ``{fig}`` (:mod:`lscb_kb.core.prose`); the
-other strings audited (labels, titles, text cells, definitions) are shown as they are typed."""
+PROSE = frozenset(
+    {"notes", "finding", "action", "note", "uses", "reader_note", "label", "title", "caption"}
+)
+"""Keys of a data file whose strings are written with their ``{fig}`` references
+(:mod:`lscb_kb.core.prose`); the message for a number in any other string audited (a text
+cell, a definition) says to reword it."""
 RULE_ADDRESSES = frozenset({"parts", "part", "total", "whole", "share"})
 """Keys of a rule (under ``rules:``) that hold the addresses of the figures it compares."""
 
@@ -419,8 +421,8 @@ def message(typed: Typed, year: str | None, *, where: str = "page") -> str:
         name = "{fig}`<address>` with the address of the figure meant"
     if where == "label":
         fix = (
-            "a label or title is shown as typed, not read for {fig}: reword it without the "
-            f"number and name the figure in a note as {name}"
+            "a text cell or definition is shown as typed: reword it without the number, or "
+            f"name the figure as {name}"
         )
     else:
         fix = f"write {name} instead of typing the number"

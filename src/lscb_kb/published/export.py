@@ -139,11 +139,17 @@ def catalogue_listing(catalogue: Catalogue) -> list[tuple[str, ...]]:
 # -- contents --------------------------------------------------------------------------------
 
 
-def heading(column: Column) -> str:
+def heading(column: Column, view: PublishedView | None = None, year: str | None = None) -> str:
     """A column's heading with its unit: ``Actual expenditure (£)``, ``Rate (per 1,000)``."""
     spec = column_spec(column)
     unit = _unit_words(spec)
-    return f"{column.label} ({unit})" if unit else column.label
+    label = view.text(column.label, year) if view is not None else column.label
+    return f"{label} ({unit})" if unit else label
+
+
+def _text(value: ShownCell, view: PublishedView, year: str | None) -> ShownCell:
+    """A text cell with the figures it names written as the site shows them."""
+    return view.text(value, year) if isinstance(value, str) else value
 
 
 def _unit_words(spec: UnitSpec) -> str:
@@ -285,7 +291,8 @@ def table_contents(
     published = publishable_rows(entry, name, settings, view)
     source = table.source or dataset.source
     mixed = _row_units(table)
-    header = ["key", *(heading(c) for c in table.columns)]
+    year = entry.year
+    header = ["key", *(heading(c, view, year) for c in table.columns)]
     if mixed:
         header.append("row unit (where it differs from the column's)")
     header.append("source")
@@ -294,7 +301,10 @@ def table_contents(
     cells = [*published.rows, *([published.total] if published.total is not None else [])]
     for original, row in zip(originals, cells, strict=True):
         line: list[CsvCell] = [str(original.get("key", "total"))]
-        line += [_cell(row.get(c.key), row_spec(column_spec(c), original)) for c in table.columns]
+        line += [
+            _cell(_text(row.get(c.key), view, year), row_spec(column_spec(c), original))
+            for c in table.columns
+        ]
         if mixed:
             line.append(_row_unit(table, original))
         line.append(source)
@@ -303,13 +313,13 @@ def table_contents(
     about.update(
         {
             "table": name,
-            "table_title": table.title,
+            "table_title": view.text(table.title, year),
             "period": table.period or dataset.period,
             "source": source,
             "section": table.section or dataset.section,
             "notes": [*about["notes"], *_notes(table.notes, view, entry.year)],
             "not_reported": dict(table.not_reported) or None,
-            "columns": [_column_json(c) for c in table.columns],
+            "columns": [_column_json(c, view, year) for c in table.columns],
             "rows": [
                 {**{"key": original.get("key")}, **_row_json(table, original, row)}
                 for original, row in zip(table.rows, published.rows, strict=True)
@@ -337,8 +347,9 @@ def _row_unit(table: Table, row: dict[str, Any]) -> str:
     return ", ".join(sorted(specs))
 
 
-def _column_json(column: Column) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": column.key, "label": column.label, "unit": column.unit}
+def _column_json(column: Column, view: PublishedView, year: str | None) -> dict[str, Any]:
+    label = view.text(column.label, year)
+    out: dict[str, Any] = {"key": column.key, "label": label, "unit": column.unit}
     if column.per is not None:
         out["per"] = column.per
     if column.pence:
@@ -373,7 +384,7 @@ def figures_contents(
         body.append(
             [
                 name,
-                figure.label,
+                view.text(figure.label, entry.year),
                 _cell(value, spec),
                 _unit_words(spec) or "text",
                 figure.section or "",
@@ -382,7 +393,7 @@ def figures_contents(
         )
         item: dict[str, Any] = {
             "key": name,
-            "label": figure.label,
+            "label": view.text(figure.label, entry.year),
             "value": _json_value(value),
             "unit": figure.unit,
             "section": figure.section,

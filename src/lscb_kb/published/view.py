@@ -180,6 +180,7 @@ class PublishedView:
             outcomes, _problems = evaluate(catalogue)
         self._hidden = self._decide(list(outcomes))
         self._tables: dict[tuple[str | None, str, str], PublishedTable] = {}
+        self._expanding = 0
 
     # -- deciding what is hidden ------------------------------------------------------------
 
@@ -365,7 +366,9 @@ class PublishedView:
             reason = table.not_reported.get(rest)
         return Shown(
             address=ref.address,
-            label=ref.label,
+            # a label names figures by their text only: labels are not expanded within labels,
+            # so a title that names a cell of its own table does not recurse
+            label=ref.label if self._expanding else self.text(ref.label, entry.year),
             spec=ref.spec,
             cell=self._cell(
                 ref.address,
@@ -380,6 +383,19 @@ class PublishedView:
             column=ref.column,
             in_full=self.in_full(entry),
         )
+
+    def text(self, value: str, year: str | None) -> str:
+        """A label, title or text from a data file of *year*, with each ``{fig}`` it names
+        written as the site shows that figure."""
+        if "{fig}" not in value:
+            return value
+        from ..core.prose import prose_text  # noqa: PLC0415 - prose reads through a view
+
+        self._expanding += 1
+        try:
+            return prose_text(self, value, year)
+        finally:
+            self._expanding -= 1
 
     def resolve(self, address: str, year: str | None = None) -> Shown:
         """The figure at *address*, as shown. Raises :class:`AddressError` as the catalogue does."""

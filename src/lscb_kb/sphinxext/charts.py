@@ -48,7 +48,7 @@ from ..published.charts import (
 )
 from ..published.export import publishable_rows
 from .nodes import chart_image
-from .shared import LscbDirective, LscbWarning, get_view, warn, write_if_changed
+from .shared import LscbDirective, LscbWarning, get_view, plain_prose, warn, write_if_changed
 from .table import DataTableDirective
 
 if TYPE_CHECKING:
@@ -147,6 +147,10 @@ class DataChartDirective(LscbDirective):
     def chart(self, entry: Entry, name: str, table: Table) -> Chart:
         dataset = entry.dataset
         assert isinstance(dataset, TablesDataset)
+
+        def label(text: str) -> str:  # a label that names figures, written as the site does
+            return plain_prose(text, self, entry.year)
+
         published = publishable_rows(entry, name, self.catalogue.settings, get_view(self.env))
         rows = list(zip(table.rows, published.rows, strict=True))
         row_keys = [str(row.get("key")) for row in table.rows]
@@ -177,7 +181,7 @@ class DataChartDirective(LscbDirective):
         if not rows or not columns:
             raise ChartError("there is nothing to draw: no rows or no numeric columns")
         kind: Kind = self.options.get("kind", "bar")
-        caption = self.options.get("caption") or table.title
+        caption = self.options.get("caption") or plain_prose(table.title, self, entry.year)
         symbol = published.policy.symbol
 
         def spec_of(row: dict[str, Any], key: str) -> UnitSpec:
@@ -198,8 +202,8 @@ class DataChartDirective(LscbDirective):
                     )
                 panels.append(
                     Panel(
-                        title=_row_label(table, original),
-                        categories=tuple(c.label for c in columns),
+                        title=label(_row_label(table, original)),
+                        categories=tuple(label(c.label) for c in columns),
                         series=(Series("", tuple(cells.get(c.key) for c in columns)),),
                         spec=specs.pop(),
                         style_by_category=True,
@@ -218,9 +222,11 @@ class DataChartDirective(LscbDirective):
         if self.options.get("series", "columns") == "rows":
             panel = Panel(
                 title="",
-                categories=tuple(c.label for c in columns),
+                categories=tuple(label(c.label) for c in columns),
                 series=tuple(
-                    Series(_row_label(table, original), tuple(cells.get(c.key) for c in columns))
+                    Series(
+                        label(_row_label(table, original)), tuple(cells.get(c.key) for c in columns)
+                    )
                     for original, cells in rows
                 ),
                 spec=spec,
@@ -228,9 +234,9 @@ class DataChartDirective(LscbDirective):
         else:
             panel = Panel(
                 title="",
-                categories=tuple(_row_label(table, original) for original, _cells in rows),
+                categories=tuple(label(_row_label(table, original)) for original, _cells in rows),
                 series=tuple(
-                    Series(c.label, tuple(cells.get(c.key) for _original, cells in rows))
+                    Series(label(c.label), tuple(cells.get(c.key) for _original, cells in rows))
                     for c in columns
                 ),
                 spec=spec,

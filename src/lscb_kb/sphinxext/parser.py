@@ -317,6 +317,10 @@ class SafeMystParser(MystParser):
                 (env.docname, 1),
             )
             document.children = []
+            # the settings MyST's own transforms read, which its renderer sets when it finishes
+            document.settings.myst_heading_anchors_html_ids = config.heading_anchors_html_ids
+            document.settings.myst_footnote_transition = config.footnote_transition
+            document.settings.myst_footnote_sort = config.footnote_sort
 
 
 def setup_parser(app: Sphinx) -> None:

@@ -161,6 +161,14 @@ def inline_prose(
     return out
 
 
+def plain_prose(text: str, directive: LscbDirective | None, year: str | None) -> str:
+    """A label or a title from a data file as plain text, each figure it names written as the
+    ``fig`` role writes it (the page still depends on the figure's file)."""
+    if "{fig}" not in text:
+        return text
+    return "".join(node.astext() for node in inline_prose(text, directive, year))
+
+
 def _prose_figure(
     directive: LscbDirective, part: FigureUse, year: str | None, render: Any
 ) -> nodes.Node:

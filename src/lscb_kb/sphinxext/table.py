@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -23,7 +24,7 @@ from ..published.view import NotReported, shown_text
 from .disclosure import legend, not_reported_note, published_note, suppressed_node
 from .figure import not_reported_node
 from .provenance import edit_url
-from .shared import LscbDirective, cite, get_view, prose_nodes, table_skeleton
+from .shared import LscbDirective, cite, get_view, plain_prose, prose_nodes, table_skeleton
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,22 +39,27 @@ def _entry(text: str, *, classes: list[str] | None = None) -> nodes.entry:
 
 
 def render_table(
-    table: Table, caption: str, published: PublishedTable, prefix: str | None = None
+    table: Table,
+    caption: str,
+    published: PublishedTable,
+    prefix: str | None = None,
+    text: Callable[[str], str] = str,
 ) -> nodes.table:
     """*table* as a docutils table of its published cells: a hidden count shows the symbol, a
     figure the report does not give shows "not reported". With *prefix* (the table's address,
     ``[year:]dataset.table``), each figure's cell carries its address (``lscb_address``, kept
     in the doctree and not written to the HTML), so tests can follow a figure to every place
-    it is shown."""
+    it is shown. *text* writes a caption, heading or text cell that names figures.
+    """
     columns = table.columns
     labels = []
     for column in columns:
         unit = column_spec(column)
-        label = column.label
+        label = text(column.label)
         if unit.unit == "rate" and unit.per:
             label = f"{label} (per {unit.per:,})"
         labels.append(label)
-    node, body = table_skeleton(caption, labels, ["lscb-table"])
+    node, body = table_skeleton(text(caption), labels, ["lscb-table"])
     specs = [(row, False) for row in table.rows]
     if table.total is not None:
         specs.append((table.total, True))
@@ -77,15 +83,17 @@ def render_table(
                 tr += cell
                 continue
             if is_total and index == 0 and shown is None:
-                text = "Total"
+                shown_as = "Total"
             elif is_total and shown is None:
-                text = ""  # the total row does not total this column
+                shown_as = ""  # the total row does not total this column
             elif spec.unit == "rate" and spec.per and column.unit == spec.unit:
-                text = shown_text(shown, spec).removesuffix(f" per {spec.per:,}")
+                shown_as = shown_text(shown, spec).removesuffix(f" per {spec.per:,}")
+            elif spec.unit == "text" and isinstance(shown, str):
+                shown_as = text(shown)
             else:
-                text = shown_text(shown, spec)
+                shown_as = shown_text(shown, spec)
             classes = ["lscb-num"] if spec.numeric and index else []
-            tr += _mark(_entry(text, classes=classes), address)
+            tr += _mark(_entry(shown_as, classes=classes), address)
         body += tr
     return node
 
@@ -120,7 +128,13 @@ def dataset_table(
     table = dataset.tables[name]
     published = get_view(directive.env).table(entry, name)
     prefix = f"{entry.year}:{entry.id}.{name}" if entry.year else f"{entry.id}.{name}"
-    table_node = render_table(table, caption or table.title, published, prefix)
+    table_node = render_table(
+        table,
+        caption or table.title,
+        published,
+        prefix,
+        lambda value: plain_prose(value, directive, entry.year),
+    )
     after: list[nodes.Node] = []
     if published.any_suppressed:
         after.append(legend(directive.env))
