@@ -49,7 +49,7 @@ from ..published.charts import (
 from ..published.export import publishable_rows
 from .nodes import chart_image
 from .shared import LscbDirective, LscbWarning, get_view, plain_prose, warn, write_if_changed
-from .table import DataTableDirective
+from .table import table_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -119,30 +119,16 @@ class DataChartDirective(LscbDirective):
         legend = nodes.legend()
         para = nodes.paragraph()
         para += nodes.Text("The figures are in the table ")
-        para += nodes.reference("", table.title, refid=table_id, internal=True)
+        title = plain_prose(table.title, self, entry.year)
+        para += nodes.reference("", title, refid=table_id, internal=True)
         para += nodes.Text(".")
         legend += para
         figure += legend
         figure["lscb_table"] = table_id
         out: list[nodes.Node] = [figure]
         if "with-table" in self.options:
-            out.extend(self.table_nodes(address))
+            out.append(table_block(self, entry, name, {}))
         return out
-
-    def table_nodes(self, address: str) -> list[nodes.Node]:
-        """The data table, drawn by the ``data-table`` directive itself."""
-        directive = DataTableDirective(
-            "data-table",
-            [address],
-            {},
-            self.content,
-            self.lineno,
-            self.content_offset,
-            self.block_text,
-            self.state,
-            self.state_machine,
-        )
-        return directive.run()
 
     def chart(self, entry: Entry, name: str, table: Table) -> Chart:
         dataset = entry.dataset

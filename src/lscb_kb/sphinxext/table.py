@@ -160,57 +160,71 @@ class DataTableDirective(LscbDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
-            entry, name, table = self.catalogue.table(self.arguments[0])
+            entry, name, _table = self.catalogue.table(self.arguments[0])
         except AddressError as err:
             return self.warn(address_message("data-table", self.arguments[0], err))
         self.use(entry)
-        container = nodes.container(classes=["lscb-dataset", *self.options.get("class", [])])
-        table_node, after = dataset_table(self, entry, name, self.options.get("caption"))
-        self.set_source_info(table_node)
-        container += table_node
-        ident = f"{entry.id}-{name}".replace(".", "-")
-        container["ids"].append(nodes.make_id(f"table-{ident}"))
-        if "name" in self.options:
-            self.add_name(table_node)
-        container += after
-        if "no-source" not in self.options:
-            assert isinstance(entry.dataset, TablesDataset)
-            container += self.source_line(table, entry.dataset.source, entry.dataset.section)
-            container += self.edit_line(entry)
-        if table.notes:
-            notes = nodes.container(classes=["lscb-notes"])
-            notes += prose_nodes(table.notes, self, entry.year)
-            container += notes
-        return [container]
+        return [table_block(self, entry, name, self.options)]
 
-    def source_line(
-        self, table: Table, dataset_source: str, section: str | None
-    ) -> nodes.paragraph:
-        para = nodes.paragraph(classes=["lscb-source"])
-        para += nodes.Text("Source: ")
-        para += cite(self.env, self.state.inliner, table.source or dataset_source, self.lineno)
-        where = table.section or section
-        if where:
-            para += nodes.Text(f", section {where}")
-        period = table.period
-        if period:
-            para += nodes.Text(f"; period: {period}")
-        para += nodes.Text(".")
-        return para
 
-    def edit_line(self, entry: Entry) -> list[nodes.Node]:
-        """A link that opens the table's data file for editing, where a repository is set."""
-        settings = self.catalogue.settings
-        try:
-            path = entry.path.resolve().relative_to(settings.root.resolve()).as_posix()
-        except ValueError:
-            return []
-        url = edit_url(settings.repository, settings.branch, path)
-        if url is None:
-            return []
-        para = nodes.paragraph(classes=["lscb-edit"])
-        para += nodes.reference("", f"Edit the data ({path})", refuri=url)
-        return [para]
+def table_block(
+    directive: LscbDirective, entry: Entry, name: str, options: dict[str, Any]
+) -> nodes.container:
+    """A table of a data file as ``data-table`` shows it: the table with its legend and notes,
+    its source and where to edit it. ``data-chart :with-table:`` draws its table with it too."""
+    dataset = entry.dataset
+    assert isinstance(dataset, TablesDataset)
+    table = dataset.tables[name]
+    container = nodes.container(classes=["lscb-dataset", *options.get("class", [])])
+    table_node, after = dataset_table(directive, entry, name, options.get("caption"))
+    directive.set_source_info(table_node)
+    container += table_node
+    ident = f"{entry.id}-{name}".replace(".", "-")
+    container["ids"].append(nodes.make_id(f"table-{ident}"))
+    if "name" in options:
+        directive.add_name(table_node)
+    container += after
+    if "no-source" not in options:
+        container += source_line(directive, table, dataset.source, dataset.section)
+        container += edit_line(directive, entry)
+    if table.notes:
+        notes = nodes.container(classes=["lscb-notes"])
+        notes += prose_nodes(table.notes, directive, entry.year)
+        container += notes
+    return container
+
+
+def source_line(
+    directive: LscbDirective, table: Table, dataset_source: str, section: str | None
+) -> nodes.paragraph:
+    """Under a table: its source, with a citation, section and period."""
+    para = nodes.paragraph(classes=["lscb-source"])
+    para += nodes.Text("Source: ")
+    source = table.source or dataset_source
+    para += cite(directive.env, directive.state.inliner, source, directive.lineno)
+    where = table.section or section
+    if where:
+        para += nodes.Text(f", section {where}")
+    period = table.period
+    if period:
+        para += nodes.Text(f"; period: {period}")
+    para += nodes.Text(".")
+    return para
+
+
+def edit_line(directive: LscbDirective, entry: Entry) -> list[nodes.Node]:
+    """A link that opens the table's data file for editing, where a repository is set."""
+    settings = directive.catalogue.settings
+    try:
+        path = entry.path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        return []
+    url = edit_url(settings.repository, settings.branch, path)
+    if url is None:
+        return []
+    para = nodes.paragraph(classes=["lscb-edit"])
+    para += nodes.reference("", f"Edit the data ({path})", refuri=url)
+    return [para]
 
 
 def setup_table(app: Sphinx) -> None:
