@@ -42,6 +42,7 @@ from lscb_kb.core.models import (  # noqa: E402
 )
 from lscb_kb.core.units import format_value  # noqa: E402
 from lscb_kb.core.validate import column_spec, row_spec  # noqa: E402
+from lscb_kb.checks.pages import register_selection  # noqa: E402
 
 STATUS_COLOURS = {
     "open": "warning",
@@ -221,14 +222,7 @@ def register_myst(catalogue: Catalogue, ref: str, options: dict[str, str]) -> st
     entry = catalogue.register(ref)
     dataset = entry.dataset
     assert isinstance(dataset, RegisterDataset)
-    records = list(dataset.records)
-    if "topic" in options:
-        records = [r for r in records if options["topic"] in r.topics]
-    if "section" in options:
-        records = [r for r in records if r.section == options["section"]]
-    if "ids" in options:
-        wanted = options["ids"].split()
-        records = [r for r in records if r.id in wanted]
+    records, _problem = register_selection(dataset, ref, options)  # as data-register chooses
     body = "".join(record_myst(r, dataset.source) for r in records)
     return f"`````{{container}} lscb-register\n{body}`````\n"
 

@@ -371,7 +371,8 @@ def register_selection(
     return records, None
 
 
-def _chart_keys(text: str) -> list[str]:
+def chart_keys(text: str) -> list[str]:
+    """The keys ``data-chart`` names in ``:rows:`` or ``:columns:`` (spaces or commas)."""
     return text.replace(",", " ").split()
 
 
@@ -386,7 +387,7 @@ def chart_names_problem(table: Table, options: Mapping[str, str]) -> str | None:
     """Why the rows and columns that ``data-chart`` names (``:rows:``, ``:columns:``) are not
     rows and numeric columns of *table*, in the words of its ``ChartError``."""
     row_keys = [str(row.get("key")) for row in table.rows]
-    for key in _chart_keys(options.get("rows", "")):
+    for key in chart_keys(options.get("rows", "")):
         if key not in row_keys:
             return f"table has no row '{key}'" + _chart_near(key, row_keys)
     numeric = [
@@ -395,7 +396,7 @@ def chart_names_problem(table: Table, options: Mapping[str, str]) -> str | None:
         if c.unit != "text" and column_spec(c).numeric and c.key != table.total_column
     ]
     known = {c.key: c for c in table.columns}
-    for key in _chart_keys(options.get("columns", "")):
+    for key in chart_keys(options.get("columns", "")):
         if key not in known:
             return f"table has no column '{key}'" + _chart_near(key, list(known))
         if not column_spec(known[key]).numeric:

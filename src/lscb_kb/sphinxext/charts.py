@@ -24,7 +24,6 @@ is written, so a build with ``-j 2`` gives the same pages as one with ``-j 1``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,9 +31,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.osutil import relative_uri
 
-from ..checks.pages import address_message
+from ..checks.pages import address_message, chart_keys, chart_names_problem
 from ..core import AddressError
-from ..core.models import Table, TablesDataset, key_of
+from ..core.catalogue import row_label
+from ..core.models import Table, TablesDataset
 from ..core.units import UnitSpec
 from ..core.validate import column_spec, row_spec
 from ..published.charts import (
@@ -55,24 +55,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from ..core import Entry
-
-
-def _keys(text: str) -> list[str]:
-    return text.replace(",", " ").split()
-
-
-def _row_label(table: Table, row: dict[str, Any]) -> str:
-    for column in table.columns:
-        if column.unit == "text" and row.get(column.key):
-            return str(row[column.key])
-    return key_of(row)
-
-
-def _near(name: str, options: Sequence[str]) -> str:
-    import difflib  # noqa: PLC0415
-
-    near = difflib.get_close_matches(name, list(options), n=1)
-    return f"; did you mean '{near[0]}'?" if near else f"; choose from {', '.join(options)}"
 
 
 class ChartError(ValueError):
@@ -139,31 +121,20 @@ class DataChartDirective(LscbDirective):
 
         published = publishable_rows(entry, name, self.catalogue.settings, get_view(self.env))
         rows = list(zip(table.rows, published.rows, strict=True))
+        problem = chart_names_problem(table, self.options)  # in the check's words
+        if problem is not None:
+            raise ChartError(problem)
         row_keys = [str(row.get("key")) for row in table.rows]
         if "rows" in self.options:
-            wanted = _keys(self.options["rows"])
-            for key in wanted:
-                if key not in row_keys:
-                    raise ChartError(f"table has no row '{key}'" + _near(key, row_keys))
-            rows = [rows[row_keys.index(key)] for key in wanted]
-        numeric_columns = [
+            rows = [rows[row_keys.index(key)] for key in chart_keys(self.options["rows"])]
+        columns = [
             c
             for c in table.columns
             if c.unit != "text" and column_spec(c).numeric and c.key != table.total_column
         ]
-        columns = numeric_columns
         if "columns" in self.options:
             known = {c.key: c for c in table.columns}
-            columns = []
-            for key in _keys(self.options["columns"]):
-                if key not in known:
-                    raise ChartError(f"table has no column '{key}'" + _near(key, list(known)))
-                if not column_spec(known[key]).numeric:
-                    raise ChartError(
-                        f"column '{key}' holds {known[key].unit}, which cannot be drawn; "
-                        f"choose from {', '.join(c.key for c in numeric_columns)}"
-                    )
-                columns.append(known[key])
+            columns = [known[key] for key in chart_keys(self.options["columns"])]
         if not rows or not columns:
             raise ChartError("there is nothing to draw: no rows or no numeric columns")
         kind: Kind = self.options.get("kind", "bar")
@@ -188,7 +159,7 @@ class DataChartDirective(LscbDirective):
                     )
                 panels.append(
                     Panel(
-                        title=label(_row_label(table, original)),
+                        title=label(row_label(table, original)),
                         categories=tuple(label(c.label) for c in columns),
                         series=(Series("", tuple(cells.get(c.key) for c in columns)),),
                         spec=specs.pop(),
@@ -211,7 +182,7 @@ class DataChartDirective(LscbDirective):
                 categories=tuple(label(c.label) for c in columns),
                 series=tuple(
                     Series(
-                        label(_row_label(table, original)), tuple(cells.get(c.key) for c in columns)
+                        label(row_label(table, original)), tuple(cells.get(c.key) for c in columns)
                     )
                     for original, cells in rows
                 ),
@@ -220,7 +191,7 @@ class DataChartDirective(LscbDirective):
         else:
             panel = Panel(
                 title="",
-                categories=tuple(label(_row_label(table, original)) for original, _cells in rows),
+                categories=tuple(label(row_label(table, original)) for original, _cells in rows),
                 series=tuple(
                     Series(label(c.label), tuple(cells.get(c.key) for _original, cells in rows))
                     for c in columns
