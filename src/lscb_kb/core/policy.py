@@ -9,13 +9,14 @@ a refusal with the functions here, so that they say the same thing at the same l
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .problems import LscbError, Problem, display_path
-from .tomlfile import read_toml
+from .tomlfile import parse_toml
 
 POLICY_FILE = Path("conf") / "safety.toml"
 
@@ -147,7 +148,7 @@ def load_policy(root: Path) -> SafetyPolicy:
     path = root / POLICY_FILE
     shown = display_path(path)
     try:
-        raw, _text = read_toml(path)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise LscbError(
             [
@@ -162,6 +163,17 @@ def load_policy(root: Path) -> SafetyPolicy:
                 )
             ]
         ) from None
+    return _policy(data, shown)
+
+
+@functools.lru_cache(maxsize=16)
+def _policy(data: bytes, shown: str) -> SafetyPolicy:
+    """The allowlist in the bytes *data* of ``conf/safety.toml`` (shown as *shown*).
+
+    A check reads the allowlist once for each of its scans, and a build once more: the same
+    bytes give the same (frozen) allowlist, so it is worked out once for them.
+    """
+    raw, _text = parse_toml(data, shown)
     myst = raw.get("myst", {})
     directives_raw = raw.get("directives", {})
     if not isinstance(myst, dict) or not isinstance(directives_raw, dict):

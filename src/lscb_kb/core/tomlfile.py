@@ -17,9 +17,14 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
 
     A missing file raises :class:`FileNotFoundError`, which each caller treats its own way.
     """
-    shown = display_path(path)
+    return parse_toml(path.read_bytes(), display_path(path))
+
+
+def parse_toml(data: bytes, shown: str) -> tuple[dict[str, Any], str]:
+    """The values of the TOML file *shown* whose bytes are *data*, and its text (see
+    :func:`read_toml`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise LscbError(
             [Problem(shown, 1, 0, "", "is not UTF-8 text; save it as UTF-8", "config")]
