@@ -10,12 +10,14 @@ for each exit status the command promises, so that the programs themselves stay 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import shutil
 import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +26,7 @@ from typing import Any
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 from sphinx.application import Sphinx
 from sphinx.cmd.build import build_main
 from sphinx.jinja2glue import BuiltinTemplateLoader
@@ -280,7 +283,7 @@ class Project:
 
 def copy_root(name: str, dest: Path) -> Path:
     """Copy ``tests/roots/<name>`` to *dest*, held to the shipped allowlist."""
-    shutil.copytree(ROOTS / name, dest)
+    shutil.copytree(ROOTS / name, dest, dirs_exist_ok=True)
     allowlist = dest / "conf" / "safety.toml"
     if not allowlist.exists():  # every test root is held to the shipped allowlist
         shutil.copy(REPO / "conf" / "safety.toml", allowlist)
@@ -308,34 +311,138 @@ Built = tuple[Project, BuildResult]
 """A test root built fresh, and what its build printed."""
 
 
+class SharedBuilds:
+    """Builds made once in a run of the suite, by whichever worker asks for one first, and read
+    by every worker after it (pytest-xdist's workers share the folder above their own
+    temporary folders, and a file lock makes the others wait for the first).
+
+    Only tests that read a build may use it; a test that changes a project or builds it again
+    takes its own copy.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, Any] = {}
+
+    def get(self, name: str, make: Callable[[Path], Any]) -> tuple[Path, Any]:
+        """The folder of build *name* and what *make* returned (through JSON) when it built
+        the build in that folder; *make* runs in the first worker that asks."""
+        root = self.folder / name
+        if name not in self.made:
+            done = self.folder / f"{name}.json"
+            with FileLock(self.folder / f"{name}.lock"):
+                if not done.exists():
+                    if root.exists():  # what a failed attempt left
+                        shutil.rmtree(root)
+                    root.mkdir(parents=True)
+                    done.write_text(json.dumps(make(root)), "utf-8")
+            self.made[name] = json.loads(done.read_text("utf-8"))
+        return root, self.made[name]
+
+    def project(self, name: str, make: Callable[[Project], Any]) -> tuple[Project, Any]:
+        """:meth:`get` for a project: *make* is given the project to write and build, in its
+        folder and working from it."""
+
+        def build(root: Path) -> Any:
+            with contextlib.chdir(root):
+                return make(Project(root))
+
+        root, made = self.get(name, build)
+        return Project(root), made
+
+
 @pytest.fixture(scope="session")
-def built_roots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's temporary folder is in
+    folder = base / "shared-builds"
+    folder.mkdir(exist_ok=True)
+    return SharedBuilds(folder)
+
+
+def built(project: Project) -> dict[str, Any]:
+    """Build *project* fresh: what the build printed, as :class:`SharedBuilds` keeps it."""
+    return asdict(project.build(fresh=True))
+
+
+@pytest.fixture(scope="session")
+def built_roots(shared_builds: SharedBuilds) -> Callable[[str], Built]:
     """``tests/roots/<name>`` as it is, built fresh once for every test that only reads it.
 
     A test that changes the project or builds it again takes its own copy (``make_project``).
     """
-    done: dict[str, Built] = {}
 
     def get(name: str) -> Built:
-        if name not in done:
-            project = Project(copy_root(name, tmp_path_factory.mktemp(f"built-{name}") / name))
-            with contextlib.chdir(project.root):  # as make_project works from the project
-                done[name] = (project, project.build(fresh=True))
-        return done[name]
+        def make(project: Project) -> dict[str, Any]:
+            copy_root(name, project.root)
+            return built(project)
+
+        project, result = shared_builds.project(f"root-{name}", make)
+        return project, BuildResult(**result)
 
     return get
 
 
+def copy_shipped(root: Path) -> None:
+    """Copy the shipped knowledge base (conf/, data/ and docs/) to *root*."""
+    for folder in ("conf", "data", "docs"):
+        shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
+
+
+Use = tuple[str, int, str, str]
+"""A page's name for something: (docname, line, kind, target)."""
+
+
+def build_recording_uses(project: Project, out: Path | None = None) -> tuple[BuildResult, set[Use]]:
+    """Build *project* fresh, recording every ``{fig}`` role and dataset directive the build
+    runs, where it runs it, as MyST hands them to the extension."""
+    from lscb_kb.checks.pages import DATASET_DIRECTIVES  # noqa: PLC0415
+    from lscb_kb.sphinxext import parser as build_parser  # noqa: PLC0415
+    from lscb_kb.sphinxext.figure import FigureRole  # noqa: PLC0415
+
+    uses: set[Use] = set()
+    run_directive = build_parser.SafeRenderer.run_directive
+    run_role = FigureRole.run
+
+    def directive(self: Any, name: str, first_line: str, *args: Any, **kwargs: Any) -> Any:
+        position = args[1]  # after the content: the line of the directive
+        if name in DATASET_DIRECTIVES:
+            uses.add((self.sphinx_env.docname, position, name, first_line.strip()))
+        return run_directive(self, name, first_line, *args, **kwargs)
+
+    def role(self: Any) -> Any:
+        uses.add((self.env.docname, self.lineno, "fig", self.text.strip()))
+        return run_role(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_parser.SafeRenderer, "run_directive", directive)
+        patch.setattr(FigureRole, "run", role)
+        result = project.build(fresh=True, out=out)
+    return result, uses
+
+
 @pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def shipped_build(shared_builds: SharedBuilds) -> tuple[Project, BuildResult, set[Use]]:
+    """A copy of the shipped knowledge base, built fresh once in a run for the tests that only
+    read it, with every figure and dataset the build used."""
+
+    def make(project: Project) -> dict[str, Any]:
+        copy_shipped(project.root)
+        result, uses = build_recording_uses(project)
+        return {"result": asdict(result), "uses": sorted(uses)}
+
+    project, made = shared_builds.project("shipped", make)
+    uses = {(doc, line, kind, target) for doc, line, kind, target in made["uses"]}
+    return project, BuildResult(**made["result"]), uses
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_build: tuple[Project, BuildResult, set[Use]]) -> Built:
     """A copy of the shipped knowledge base (conf/, data/ and docs/), built fresh once for the
     tests that only read it."""
-    root = tmp_path_factory.mktemp("shipped") / "kb"
-    for folder in ("conf", "data", "docs"):
-        shutil.copytree(REPO / folder, root / folder)
-    project = Project(root)
-    with contextlib.chdir(root):
-        return project, project.build(fresh=True)
+    project, result, _uses = shipped_build
+    return project, result
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,7 @@ from docutils import nodes
 from lscb_kb.core import Catalogue
 from lscb_kb.published.view import published_view
 
-from .conftest import REPO, Project
+from .conftest import Project, SharedBuilds, copy_shipped
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -38,38 +37,36 @@ def _new_value(index: int, unit: str, pence: bool) -> str:
     return str(900000 + index)
 
 
-@pytest.fixture(scope="module")
-def changed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
-    root = tmp_path_factory.mktemp("everywhere") / "site"
-    shutil.copytree(
-        REPO,
-        root,
-        ignore=shutil.ignore_patterns(".git", ".nox", "build", "node_modules", "__pycache__"),
-    )
-    catalogue = Catalogue.load(root)
-    assert catalogue.problems == []
-    places: dict[Path, list[tuple[int, int, str]]] = defaultdict(list)
-    changed: dict[str, str] = {}
-    for index, ref in enumerate(catalogue.figures()):
-        value = ref.value
-        if ref.address in catalogue.formulas:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            continue
-        new = _new_value(index, ref.spec.unit, ref.spec.pence)
-        places[ref.entry.path].append((ref.line, ref.column, new))
-        changed[ref.address] = new
-    for path, edits in places.items():
-        lines = path.read_text("utf-8").splitlines(keepends=True)
-        for line, column, new in sorted(edits, key=lambda e: (e[0], -e[1])):
-            text = lines[line - 1]
-            match = _NUMBER.match(text, column - 1)
-            assert match is not None, (path, line, column, text)
-            lines[line - 1] = text[: match.start()] + new + text[match.end() :]
-        path.write_text("".join(lines), "utf-8")
-    project = Project(root)
-    project.build(fresh=True)
-    return project, changed
+@pytest.fixture(scope="session")
+def changed_site(shared_builds: SharedBuilds) -> tuple[Project, dict[str, str]]:
+    def make(project: Project) -> dict[str, str]:
+        root = project.root
+        copy_shipped(root)
+        catalogue = Catalogue.load(root)
+        assert catalogue.problems == []
+        places: dict[Path, list[tuple[int, int, str]]] = defaultdict(list)
+        changed: dict[str, str] = {}
+        for index, ref in enumerate(catalogue.figures()):
+            value = ref.value
+            if ref.address in catalogue.formulas:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                continue
+            new = _new_value(index, ref.spec.unit, ref.spec.pence)
+            places[ref.entry.path].append((ref.line, ref.column, new))
+            changed[ref.address] = new
+        for path, edits in places.items():
+            lines = path.read_text("utf-8").splitlines(keepends=True)
+            for line, column, new in sorted(edits, key=lambda e: (e[0], -e[1])):
+                text = lines[line - 1]
+                match = _NUMBER.match(text, column - 1)
+                assert match is not None, (path, line, column, text)
+                lines[line - 1] = text[: match.start()] + new + text[match.end() :]
+            path.write_text("".join(lines), "utf-8")
+        project.build(fresh=True)
+        return changed
+
+    return shared_builds.project("figures-everywhere", make)
 
 
 def _shown_figures(project: Project) -> dict[str, list[tuple[str, str]]]:
@@ -87,6 +84,7 @@ def _shown_figures(project: Project) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
+@pytest.mark.xdist_group("figures-everywhere")
 def test_every_figure_shown_in_more_than_one_place_shows_its_new_value_everywhere(
     changed_site: tuple[Project, dict[str, str]],
 ) -> None:
@@ -112,6 +110,7 @@ def test_every_figure_shown_in_more_than_one_place_shows_its_new_value_everywher
             assert str(view.resolve(address).number) in (str(new), str(new.normalize())), address
 
 
+@pytest.mark.xdist_group("figures-everywhere")
 def test_figures_worked_out_by_a_formula_follow_their_parts(
     changed_site: tuple[Project, dict[str, str]],
 ) -> None:
@@ -128,6 +127,7 @@ def test_figures_worked_out_by_a_formula_follow_their_parts(
         assert shown.get(address), f"{address} is shown on some page"
 
 
+@pytest.mark.xdist_group("figures-everywhere")
 def test_data_prose_shows_the_new_values(changed_site: tuple[Project, dict[str, str]]) -> None:
     """The young victims record and the budget notes name figures; they show the new ones."""
     project, changed = changed_site

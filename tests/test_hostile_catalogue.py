@@ -42,7 +42,7 @@ import datetime as dt
 import io
 import shutil
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,7 +53,7 @@ from sphinx.util.console import strip_escape_sequences
 from lscb_kb.cli import main as lscb_kb
 from lscb_kb.publish import PublishError, publish
 
-from .conftest import REPO, ROOTS, run_sphinx_in_this_process, sphinx_state
+from .conftest import REPO, ROOTS, SharedBuilds, run_sphinx_in_this_process, sphinx_state
 
 ROOT_NAME = "hostile"
 BOTH, BUILD_ONLY = "both", "build only"
@@ -1462,26 +1462,40 @@ def reports(printed: str, where: str, says: str, *, warning: bool = False) -> bo
     return False
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Built]]:
-    """The build of a case: shared by every case of its batch, or its own."""
-    done: dict[str, Built] = {}
+def shared_build(shared_builds: SharedBuilds, name: str, prepare: Callable[[Path], None]) -> Built:
+    """The test project changed by *prepare* and built, once in a run (see SharedBuilds)."""
+
+    def make(folder: Path) -> tuple[int, str]:
+        root = make_root(folder)
+        prepare(root)
+        built = run_build(root)
+        return built.status, built.printed
+
+    folder, (status, printed) = shared_builds.get(name, make)
+    root = folder / ROOT_NAME
+    return Built(root, status, printed, written(root / "build" / "html"))
+
+
+@pytest.fixture(scope="session")
+def builds(shared_builds: SharedBuilds) -> Callable[[str], Built]:
+    """The build of a case: shared by every case of its batch, or its own; made once in a run,
+    by whichever worker needs it first."""
 
     def get(name: str) -> Built:
         hostile = CASES[name]
         key = name if hostile.alone else hostile.batch
-        if key not in done:
-            root = make_root(tmp_path_factory.mktemp(key))
+
+        def prepare(root: Path) -> None:
             if hostile.alone:
                 hostile.apply(root)
             else:
                 for other in CASES.values():
                     if not other.alone and other.batch == key:
                         other.apply(root)
-            done[key] = run_build(root)
-        return done[key]
 
-    yield get
+        return shared_build(shared_builds, f"hostile-{key}", prepare)
+
+    return get
 
 
 # == the tests ============================================================================
@@ -1530,7 +1544,6 @@ def test_check_reads_what_only_the_build_finds_without_a_traceback(
     assert_no_traceback(printed)
 
 
-@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_build_refuses_at_file_and_line(builds: Callable[[str], Built], name: str) -> None:
     hostile = CASES[name]
@@ -1543,7 +1556,6 @@ def test_build_refuses_at_file_and_line(builds: Callable[[str], Built], name: st
     assert reports(built.printed, where, says, warning=True), built.printed
 
 
-@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_nothing_refused_reaches_the_output(
     builds: Callable[[str], Built], tmp_path: Path, name: str
@@ -1599,13 +1611,15 @@ def test_publish_leaves_the_last_good_site_byte_for_byte(
     assert not (root / "build" / "doctrees.new").exists()
 
 
-@pytest.fixture(scope="module")
-def accepted_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Every accepted edit in one project, built once."""
-    root = make_root(tmp_path_factory.mktemp("accepted"))
-    for accepted in ACCEPTED.values():
-        write_files(root, accepted.files)
-    return run_build(root)
+@pytest.fixture(scope="session")
+def accepted_build(shared_builds: SharedBuilds) -> Built:
+    """Every accepted edit in one project, built once in a run."""
+
+    def prepare(root: Path) -> None:
+        for accepted in ACCEPTED.values():
+            write_files(root, accepted.files)
+
+    return shared_build(shared_builds, "hostile-accepted", prepare)
 
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
@@ -1617,7 +1631,6 @@ def test_accepted_passes_the_check(tmp_path: Path, name: str) -> None:
     assert status == 0, printed
 
 
-@pytest.mark.xdist_group("hostile-builds")
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_accepted_is_built_and_shown(accepted_build: Built, name: str) -> None:
     assert_no_traceback(accepted_build.printed)
@@ -1635,7 +1648,6 @@ def test_accepted_is_built_and_shown(accepted_build: Built, name: str) -> None:
             assert string not in text, (relpath, string)
 
 
-@pytest.mark.xdist_group("hostile-builds")
 def test_formula_cell_is_neutralised_and_a_number_stays_a_number(accepted_build: Built) -> None:
     """The data refuses a negative number in every numeric unit, so the number beside the
     formula is a positive one: it must be written as a number, not quoted as text."""

@@ -13,43 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from lscb_kb.checks.pages import DATASET_DIRECTIVES, page_references, read_page
 from lscb_kb.checks.safety import markdown_parser
-from lscb_kb.sphinxext import parser as build_parser
-from lscb_kb.sphinxext.figure import FigureRole
 
-from .conftest import REPO, Project
-
-Use = tuple[str, int, str, str]
-"""A page's name for something: (docname, line, kind, target)."""
-
-
-def _build_uses(monkeypatch: pytest.MonkeyPatch, project: Project, out: Path) -> set[Use]:
-    """Every ``{fig}`` role and dataset directive the build runs, where it runs it: counted as
-    MyST hands them to the extension, during a build of *project*."""
-    uses: set[Use] = set()
-    run_directive = build_parser.SafeRenderer.run_directive
-    run_role = FigureRole.run
-
-    def directive(self: Any, name: str, first_line: str, *args: Any, **kwargs: Any) -> Any:
-        position = args[1]  # after the content: the line of the directive
-        if name in DATASET_DIRECTIVES:
-            uses.add((self.sphinx_env.docname, position, name, first_line.strip()))
-        return run_directive(self, name, first_line, *args, **kwargs)
-
-    def role(self: Any) -> Any:
-        uses.add((self.env.docname, self.lineno, "fig", self.text.strip()))
-        return run_role(self)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(build_parser.SafeRenderer, "run_directive", directive)
-        patch.setattr(FigureRole, "run", role)
-        project.build(fresh=True, out=out)
-    return uses
+from .conftest import BuildResult, Project, Use
 
 
 def _check_uses(docs: Path) -> set[Use]:
@@ -67,11 +37,12 @@ def _counts(uses: set[Use]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.xdist_group("shipped-site")
 def test_check_finds_every_figure_and_dataset_the_build_uses_on_the_shipped_pages(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    shipped_build: tuple[Project, BuildResult, set[Use]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    built = _build_uses(monkeypatch, Project(REPO), tmp_path / "html")
-    found = _check_uses(REPO / "docs")
+    project, _result, built = shipped_build
+    found = _check_uses(project.root / "docs")
     assert built, "the build ran no figure or dataset directive"
     assert sorted(built - found) == [], "the build uses these, the check does not see them"
     assert sorted(found - built) == [], "the check sees these, the build does not use them"

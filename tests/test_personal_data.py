@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -311,20 +312,23 @@ SPACES = [" ", "\u00a0", "\u2009", "\u202f", "\n", "\t", "\r\n", "&nbsp;", "&#32
 NAMED = {"@": "&commat;", ".": "&period;", "-": "&hyphen;", "(": "&lpar;", ")": "&rpar;"}
 
 
-@st.composite
-def disguised(draw: st.DrawFn, char: str) -> str:
-    """One character as an editor might hide it: itself, an entity, or a look-alike."""
+@functools.cache
+def disguised(char: str) -> st.SearchStrategy[str]:
+    """One character as an editor might hide it: itself, an entity, or a look-alike.
+
+    Each character's strategy is made once: Hypothesis checks every new strategy it is given,
+    and making them again for each character of each example was most of these tests' time.
+    """
     forms = [char, f"&#{ord(char)};", f"&#x{ord(char):x};", f"&amp;#{ord(char)};"]
     if char in NAMED:
         forms.append(NAMED[char])
     if "!" <= char <= "~":
         forms.append(chr(ord(char) - 0x21 + 0xFF01))  # full width
-    return draw(st.sampled_from(forms))
+    return st.sampled_from(forms)
 
 
-@st.composite
-def invisible(draw: st.DrawFn) -> str:
-    return "".join(draw(st.lists(st.sampled_from(INVISIBLE), max_size=2)))
+INVISIBLE_RUN = st.lists(st.sampled_from(INVISIBLE), max_size=2).map("".join)
+"""Up to two invisible characters."""
 
 
 @st.composite
@@ -334,14 +338,14 @@ def obfuscated(draw: st.DrawFn, parts: list[str], gaps: list[str]) -> str:
     for index, part in enumerate(parts):
         if index:
             gap = gaps[index - 1]
-            out.append(draw(invisible()))
+            out.append(draw(INVISIBLE_RUN))
             if gap.startswith("&"):
                 out.append(gap)  # already an entity
             else:
                 out.append("".join(draw(disguised(c)) if c != " " else c for c in gap))
         for position, char in enumerate(part):
             if position:
-                out.append(draw(invisible()))
+                out.append(draw(INVISIBLE_RUN))
             out.append(draw(disguised(char)))
     return "".join(out)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -28,7 +27,7 @@ from lscb_kb.published.disclosure import Line, determined_cells
 from lscb_kb.published.view import published_view
 from lscb_kb.sphinxext.parser import SafeRenderer
 
-from .conftest import REPO, Project, copy_root
+from .conftest import REPO, Project, SharedBuilds, copy_root, copy_shipped
 
 SYMBOL = "[c]"
 
@@ -303,29 +302,29 @@ def _fill_totals(
 # -- the shipped site ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def protected_child_deaths(tmp_path_factory: pytest.TempPathFactory) -> Project:
+@pytest.fixture(scope="session")
+def protected_child_deaths(shared_builds: SharedBuilds) -> Project:
     """The shipped site with the child death figures no longer published in full (as a new
     year's files are): its counts from 1 to 4 must be hidden everywhere."""
-    root = tmp_path_factory.mktemp("shipped") / "site"
-    shutil.copytree(
-        REPO,
-        root,
-        ignore=shutil.ignore_patterns(".git", ".nox", "build", "node_modules", "__pycache__"),
-    )
-    path = root / "data" / "2009-10" / "child-deaths.yaml"
-    text = path.read_text("utf-8")
-    text = re.sub(r"published_in_full:\n(  .*\n)+", "", text)
-    path.write_text(text, "utf-8")
-    exceptions = root / "conf" / "disclosure-exceptions.toml"
-    blocks = exceptions.read_text("utf-8").split("[[exception]]")
-    kept = [b for b in blocks if "child-deaths.yaml" not in b]
-    exceptions.write_text("[[exception]]".join(kept), "utf-8")
-    project = Project(root)
-    project.build(fresh=True)
+
+    def make(project: Project) -> None:
+        root = project.root
+        copy_shipped(root)
+        path = root / "data" / "2009-10" / "child-deaths.yaml"
+        text = path.read_text("utf-8")
+        text = re.sub(r"published_in_full:\n(  .*\n)+", "", text)
+        path.write_text(text, "utf-8")
+        exceptions = root / "conf" / "disclosure-exceptions.toml"
+        blocks = exceptions.read_text("utf-8").split("[[exception]]")
+        kept = [b for b in blocks if "child-deaths.yaml" not in b]
+        exceptions.write_text("[[exception]]".join(kept), "utf-8")
+        project.build(fresh=True)
+
+    project, _made = shared_builds.project("protected-child-deaths", make)
     return project
 
 
+@pytest.mark.xdist_group("protected-child-deaths")
 def test_the_year_page_hides_what_the_child_death_page_hides(
     protected_child_deaths: Project,
 ) -> None:
@@ -355,6 +354,7 @@ def test_the_year_page_hides_what_the_child_death_page_hides(
                     assert body[r][c] == SYMBOL, (table.title, r, column.key)
 
 
+@pytest.mark.xdist_group("protected-child-deaths")
 def test_the_notes_on_the_figures_do_not_quote_a_hidden_figure(
     protected_child_deaths: Project,
 ) -> None:
@@ -423,6 +423,7 @@ def test_the_shipped_surplus_is_worked_out_from_its_parts() -> None:
     assert view.resolve("2009-10:finance/surplus-from-prose").text == "£455"
 
 
+@pytest.mark.xdist_group("protected-child-deaths")
 def test_hiding_spreads_only_along_declared_relationships(
     protected_child_deaths: Project,
 ) -> None:
