@@ -785,6 +785,24 @@ for name, entry, field_text, says in (
         alone=True,
     )
 
+# An entry that pybtex's styles can not format crashed sphinxcontrib-bibtex with a traceback.
+for name, text, says in (
+    (
+        "bib-kind-without-template",
+        BIB_ENTRY.replace("@techreport{report-2010", "@report{report-2010"),
+        "'@report' is not a kind of entry the references can show",
+    ),
+):
+    case(
+        name,
+        "limits",
+        {"data/references.bib": text},
+        "data/references.bib:1",
+        says,
+        marker="Traceback",
+        alone=True,
+    )
+
 # == front matter =========================================================================
 
 page(

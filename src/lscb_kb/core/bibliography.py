@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pybtex.database import parse_string
+from pybtex.database import BibliographyData, parse_string
+from pybtex.plugin import find_plugin
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.template import FieldIsMissing
 
 from .hygiene import hidden_character_problems
 from .problems import LscbError, Problem, display_path
@@ -63,7 +65,7 @@ def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
     if hidden:
         raise LscbError(hidden)
     try:
-        parse_string(text, "bibtex")
+        data = parse_string(text, "bibtex")
     except PybtexSyntaxError as err:
         raise LscbError(
             [
@@ -84,4 +86,40 @@ def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
         if match.group(1).lower() in ("comment", "preamble", "string"):
             continue
         keys[match.group(2)] = text.count("\n", 0, match.start(2)) + 1
+    problems = [
+        Problem(shown, keys.get(key, 1), 0, "", message, "reference")
+        for key, message in unshowable_entries(data)
+    ]
+    if problems:
+        raise LscbError(problems)
     return keys
+
+
+def unshowable_entries(data: BibliographyData) -> list[tuple[str, str]]:
+    """Each entry the references can not show, with why: formatted here as the build formats
+    it (pybtex's own styles, all built on ``unsrt``), so that a kind of entry it has no
+    template for, or a field its template needs, is a located problem, not a crashed build."""
+    style = find_plugin("pybtex.style.formatting", "unsrt")()
+    kinds = sorted(
+        name[len("get_") : -len("_template")]
+        for name in dir(style)
+        if name.startswith("get_") and name.endswith("_template")
+    )
+    found = []
+    for key, entry in data.entries.items():
+        if entry.type.lower() not in kinds:
+            found.append(
+                (
+                    key,
+                    f"'@{entry.type}' is not a kind of entry the references can show; use one "
+                    f"of {', '.join('@' + kind for kind in kinds)} (a report is @techreport)",
+                )
+            )
+            continue
+        try:
+            style.format_entry(key, entry)
+        except FieldIsMissing:
+            continue  # sphinxcontrib-bibtex warns of it, and shows the entry with the gap
+        except Exception as err:  # pybtex's templates raise their own errors for a bad field
+            found.append((key, f"the entry '{key}' can not be shown in the references: {err}"))
+    return found

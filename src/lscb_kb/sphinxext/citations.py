@@ -75,5 +75,22 @@ def pin_plugins(app: Sphinx, config: Config) -> None:
         )
 
 
+def leave_out_unshowable(app: Sphinx) -> None:
+    """``builder-inited``, after sphinxcontrib-bibtex has read the bibliography: an entry the
+    references can not show (a kind without a template, a missing field) would crash its
+    formatting with a traceback. The catalogue reports it at its line; here it is left out, so
+    a citation of it is an unknown key (a warning) and the build fails closed."""
+    if "sphinxcontrib.bibtex" not in app.extensions:
+        return
+    from ..core.bibliography import unshowable_entries  # noqa: PLC0415
+
+    bibdata = app.env.get_domain("cite").bibdata  # type: ignore[attr-defined]
+    for key, _message in unshowable_entries(bibdata.data):
+        del bibdata.data.entries[key]
+        for bibfile in bibdata.bibfiles.values():
+            bibfile.keys.pop(key, None)
+
+
 def setup_citations(app: Sphinx) -> None:
     app.connect("config-inited", pin_plugins)
+    app.connect("builder-inited", leave_out_unshowable, priority=900)
