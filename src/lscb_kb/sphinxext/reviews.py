@@ -46,7 +46,8 @@ def front_matter(env: BuildEnvironment, docname: str) -> FrontMatter:
 
 
 def settings(env: BuildEnvironment) -> ReviewSettings:
-    return review_settings(project_root(env))
+    """``[reviews]`` of ``conf/lscb.toml``, read once per build."""
+    return derived(env, "review-settings", lambda: review_settings(project_root(env)))
 
 
 def page_review(env: BuildEnvironment, docname: str) -> PageReview | None:
