@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +11,10 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+
+from lscb_kb.core import Catalogue
+from lscb_kb.core.models import FiguresDataset, RegisterDataset, TablesDataset
+from lscb_kb.core.newyear import _wording, quoted_years, shift_years, start_year
 
 from .conftest import REPO, Built, Project
 
@@ -54,8 +60,22 @@ def test_new_year_shows_both_years_a_trend_and_carried_records(site: Project) ->
     rows["initial-assessments"]["thurrock"] = 77.2  # an invented figure for the new year
     with indicators.open("w", encoding="utf-8") as handle:
         yaml.dump(document, handle)
+    # The check insists on the new year's report as a source, once, at the first file citing it.
+    check = site.cli("check")
+    assert check.returncode == 1, check.stdout
+    placeholder = [line for line in check.stdout.splitlines() if "'report-2010-11'" in line]
+    assert len(placeholder) == 1, check.stdout
+    assert "add that year's annual report to data/references.bib" in placeholder[0]
+    with (site.root / "data" / "references.bib").open("a", encoding="utf-8") as handle:
+        handle.write(REPORT_2010_11)
     check = site.cli("check")
     assert check.returncode == 0, check.stdout
+    # ... and lists, per file, what is still to be entered or updated.
+    assert "data/2010-11/indicators.yaml:" in check.stdout
+    assert re.search(
+        r"data/2010-11/indicators\.yaml:\d+: \d+ figures not yet entered", check.stdout
+    )
+    assert re.search(r"data/2010-11/priorities\.yaml:\d+:\d+: PRI-0910-01 is carried", check.stdout)
 
     assert site.build(fresh=True).warnings == ""
     years = [a.get_text(strip=True) for a in site.html("years/index").select("li a")]
@@ -90,6 +110,86 @@ def test_new_year_shows_both_years_a_trend_and_carried_records(site: Project) ->
     assert topic.index("(2010/11)") < topic.index("(2009/10)")
     closed = site.html("years/2010-11/index").select("div.lscb-record .sd-bg-success")
     assert closed == []  # records that were done are not carried forward
+
+    # The 2009/10 page shows where the record stands in the later year, and follows it.
+    assert _later_status(site, "pri-0910-01") == "In progress ; in 2010/11: Carried forward"
+    priorities = site.root / "data" / "2010-11" / "priorities.yaml"
+    text = priorities.read_text("utf-8")
+    start = text.index("id: PRI-0910-01")
+    at = text.index("status: carried-forward", start)
+    priorities.write_text(text[:at] + "status: done" + text[at + len("status: carried-forward") :])
+    assert "years/2009-10/index" in site.build().read
+    assert _later_status(site, "pri-0910-01") == "In progress ; in 2010/11: Done"
+
+
+def _later_status(site: Project, anchor: str) -> str:
+    heading = site.html("years/2009-10/index").select_one(f"#{anchor}")
+    assert heading is not None
+    record = heading.find_parent(class_="lscb-record")
+    assert record is not None
+    status = record.select_one("p.lscb-record-status")
+    assert status is not None
+    return status.get_text(" ", strip=True).removeprefix("Status: ")
+
+
+REPORT_2010_11 = """
+@techreport{report-2010-11,
+  author      = {{Thurrock Local Safeguarding Children Board}},
+  title       = {{Annual Report 2010/11}},
+  institution = {Thurrock Local Safeguarding Children Board},
+  year        = {2011},
+}
+"""
+
+
+def test_shift_years_moves_each_reporting_year_on_and_leaves_quotations() -> None:
+    assert shift_years("Cases discussed in 2009/10", 1) == "Cases discussed in 2010/11"
+    assert shift_years("2008/09 (latest available)", 1) == "2009/10 (latest available)"
+    assert shift_years("April 2009-2010 and 09/10", 1) == "April 2010-2011 and 10/11"
+    assert shift_years('on 2008/09, as printed ("down 2.5% on 08/09")', 1) == (
+        'on 2009/10, as printed ("down 2.5% on 08/09")'
+    )
+    # Not reporting years: a calendar year, a date, an age range, a count.
+    for text in ("November 2009", "12/05/2009", "aged 10-11", "2009/12", "1,234/56"):
+        assert shift_years(text, 1) == text
+    assert quoted_years('as printed ("down 2.5% on 08/09")') == ['"down 2.5% on 08/09"']
+
+
+def test_a_started_year_holds_no_copied_figures_and_its_wording_is_re_dated(
+    site: Project,
+) -> None:
+    before = Catalogue.load(site.root)
+    start_year(before.settings, "2010-11")
+    after = Catalogue.load(site.root)
+    started = {e.id: e for (year, _i), e in after.entries.items() if year == "2010-11"}
+    assert started
+    for (year, ident), old in before.entries.items():
+        if year != "2009-10" or ident not in started:
+            continue
+        new = started[ident]
+        assert new.dataset.source == "report-2010-11", new.path
+        if isinstance(new.dataset, TablesDataset | FiguresDataset):
+            # No figure of the last year under the new year's name.
+            for ref in after.figures():
+                if ref.entry is new and ref.address not in after.formulas:
+                    assert ref.value is None or ref.spec.unit == "text", ref.address
+            old_wording = dict(_wording(old))
+            for path, text in _wording(new):
+                assert text == shift_years(old_wording[path], 1), (new.path, path)
+                # the last year's name stands only where the year before it stood
+                assert _unquoted(text).count("2009/10") == _unquoted(old_wording[path]).count(
+                    "2008/09"
+                ), (new.path, path, text)
+        if isinstance(new.dataset, RegisterDataset):
+            for record in new.dataset.records:
+                assert record.status == "carried-forward", record.id
+                text = json.dumps(record.model_dump(mode="json"))
+                for address in re.findall(r"\{fig\}`([^`]+)`", text):
+                    assert address.startswith("2009-10:"), (record.id, address)
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r'"[^"]*"|\u201c[^\u201d]*\u201d', "", text)
 
 
 def test_new_year_refuses_a_year_that_exists(site: Project) -> None:

@@ -15,6 +15,7 @@ from .checks.personal import scan_project_with_allowed
 from .checks.rules import Outcome, check_figures, evaluate
 from .checks.safety import scan_bibliography, scan_pages
 from .core import Catalogue, LscbError, Problem, find_root
+from .core.newyear import still_to_do
 from .core.topics import Topics, topic_problems
 
 
@@ -58,6 +59,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "text":
         for finding in allowed:  # what conf/personal-data.toml allows, and why
             print(finding)
+        for note in still_to_do(catalogue):  # what a year started by new-year still needs
+            print(note)
     problems.extend(_review_problems(root))  # each page's owner and review dates
     known: list[Outcome] = []
     if not catalogue.problems:

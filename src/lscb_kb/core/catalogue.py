@@ -20,17 +20,19 @@ from typing import Any
 from ..published.disclosure import check_declaration
 from .bibliography import read_keys
 from .exceptions import Exceptions, project_path
-from .hygiene import identifier_problem, suggest, year_folder_problem
+from .hygiene import identifier_problem, suggest, year_folder_problem, year_label
 from .models import (
     Cell,
     Dataset,
     FiguresDataset,
     GlossaryDataset,
+    Record,
     RegisterDataset,
     Table,
     TablesDataset,
     key_of,
 )
+from .newyear import is_placeholder_source
 from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings, load_settings
 from .units import UnitSpec, format_value
@@ -92,6 +94,8 @@ class Catalogue:
     entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bib_keys: dict[str, int] = field(default_factory=dict)
+    placeholders: set[str] = field(default_factory=set, repr=False)
+    """Placeholder sources of a new year reported so far (each is reported once)."""
     files: list[Path] = field(default_factory=list)
     invalid: set[tuple[str | None, str]] = field(default_factory=set)
     derived: dict[str, Cell] = field(default_factory=dict)
@@ -258,7 +262,20 @@ class Catalogue:
         if not self.bib_keys:
             return
         for path, key in _sources(entry.dataset):
-            if key not in self.bib_keys:
+            if key not in self.bib_keys and is_placeholder_source(key):
+                if key in self.placeholders:
+                    continue  # said once, at the first file that cites it
+                self.placeholders.add(key)
+                yield entry.located.problem(
+                    path,
+                    f"cites '{key}', the source new-year gave the files of "
+                    f"{year_label(entry.year)}: add that year's annual report to "
+                    f"{self.settings.bibliography} under this key (CONTRIBUTING.md, 'Add the "
+                    "new report as a source'); every file of the year that cites it is then "
+                    "right",
+                    rule="reference",
+                )
+            elif key not in self.bib_keys:
                 near = suggest(key, self.bib_keys)
                 hint = (
                     f"; did you mean '{near}'?"
@@ -321,6 +338,18 @@ class Catalogue:
     def register(self, ref: str, year: str | None = None) -> Entry:
         year, ref = _split_year(ref, year)
         return self.entry(ref, year, RegisterDataset)
+
+    def later_records(self, entry: Entry, record_id: str) -> list[tuple[Entry, Record]]:
+        """Record *record_id* of *entry*'s register in the same register of each later year."""
+        found: list[tuple[Entry, Record]] = []
+        if entry.year is None:
+            return found
+        for (year, ident), other in sorted(self.entries.items(), key=lambda kv: str(kv[0][0])):
+            if ident != entry.id or year is None or year <= entry.year:
+                continue
+            if isinstance(other.dataset, RegisterDataset):
+                found.extend((other, r) for r in other.dataset.records if r.id == record_id)
+        return found
 
     def glossary(self) -> Entry | None:
         for (_year, _ident), entry in sorted(self.entries.items(), key=lambda kv: str(kv[0])):

@@ -184,3 +184,10 @@ def year_folder_problem(name: str) -> str | None:
 def is_year_folder(name: str) -> bool:
     """Whether *name* is a reporting year's folder name, such as ``2009-10``."""
     return year_folder_problem(name) is None
+
+
+def year_label(year: str | None) -> str:
+    """A reporting year's folder name as a reader writes the year: ``2009-10`` is ``2009/10``."""
+    if year is None:
+        return "all years"
+    return year.replace("-", "/")

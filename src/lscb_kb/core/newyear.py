@@ -2,8 +2,14 @@
 
 * every table keeps its shape (columns, row keys, row labels) with its figures emptied;
 * every file of single figures keeps its figures' labels and units with empty values;
-* every register carries its open records forward (anything not ``done`` or ``no-action``),
-  with the status each had at the end of the last year added to its history;
+* every register carries its open records forward (anything not ``done`` or ``no-action``) as
+  ``carried-forward``, with the status each had at the end of the last year added to its
+  history, until the new year's report says where it stands;
+* every reporting year named in a title, label, period or text cell is moved on by the years
+  between the two ("2008/09" becomes "2009/10", "2009/10" becomes "2010/11"), except inside a
+  quotation of the last report, which :func:`still_to_do` lists for rewording;
+* every source becomes a placeholder for the new year's report, which the check refuses until
+  the report is in ``data/references.bib`` and its key replaces the placeholder;
 * consistency rules are kept (a rule over empty figures is not checked until they are filled);
 * the discrepancy register is not carried: each year records its own;
 * a page for the new year is added under ``docs/years/``, which the navigation lists.
@@ -16,18 +22,94 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .hygiene import is_year_folder, year_folder_problem
-from .problems import LscbError, Problem
+from .hygiene import is_year_folder, year_folder_problem, year_label
+from .models import FiguresDataset, RegisterDataset, TablesDataset
+from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue, Entry
 
 YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 CLOSED = ("done", "no-action")
+YEAR_PREFIX = re.compile(r"\d{4}-\d{2}:")
+CARRIED = "carried-forward"
+PLACEHOLDER = "report-{year}"
+"""The source new-year gives a new year's files: the key under which the year's report is to be
+added to the bibliography (the check refuses the year until it is there)."""
+
+REPORTING_YEAR = re.compile(
+    r"(?<![\d/])(?:(?P<first>(?:19|20)\d{2})(?P<sep>\s?[/\u2013-]\s?)(?P<second>(?:19|20)?\d{2})"
+    r"|(?P<short>\d{2})/(?P<next>\d{2}))(?![\d/])"
+)
+"""A reporting year as the report writes one: 2009/10, 2009-10, 2009–2010, 09/10."""
+QUOTATION = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+"""Words in double quotes: a quotation of the report, which re-dating must not change."""
+
+
+def placeholder_source(year: str) -> str:
+    return PLACEHOLDER.format(year=year)
+
+
+def is_placeholder_source(key: str) -> bool:
+    return re.fullmatch(PLACEHOLDER.format(year=r"\d{4}-\d{2}"), key) is not None
+
+
+def _reporting_years(text: str) -> list[re.Match[str]]:
+    """Each reporting year named in *text* (two consecutive years), quotations included."""
+    found = []
+    for match in REPORTING_YEAR.finditer(text):
+        first = match.group("first") or match.group("short")
+        second = match.group("second") or match.group("next")
+        if int(second) % 100 == (int(first) + 1) % 100:
+            found.append(match)
+    return found
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in QUOTATION.finditer(text)]
+
+
+def shift_years(text: str, years: int) -> str:
+    """*text* with every reporting year outside quotations moved on by *years*, each written
+    as it was (2009/10 becomes 2010/11; 2009-2010, 2010-2011; 08/09, 09/10)."""
+    quoted = _quoted(text)
+    out, last = [], 0
+    for match in _reporting_years(text):
+        if any(start <= match.start() < end for start, end in quoted):
+            continue
+        if match.group("first"):
+            first = int(match.group("first")) + years
+            second = match.group("second")
+            after = str(first + 1) if len(second) == 4 else f"{(first + 1) % 100:02d}"
+            new = f"{first}{match.group('sep')}{after}"
+        else:
+            first = (int(match.group("short")) + years) % 100
+            new = f"{first:02d}/{(first + 1) % 100:02d}"
+        out.append(text[last : match.start()])
+        out.append(new)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def quoted_years(text: str) -> list[str]:
+    """The quotations in *text* that name a reporting year: the last report's words, which a
+    new year's label can not keep."""
+    spans = _quoted(text)
+    return [
+        text[start:end]
+        for start, end in spans
+        if any(start <= m.start() < end for m in _reporting_years(text))
+    ]
 
 
 def _yaml() -> YAML:
@@ -38,12 +120,6 @@ def _yaml() -> YAML:
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
     return yaml
-
-
-def _label(year: str) -> str:
-    match = YEAR.match(year)
-    assert match
-    return f"{match.group(1)}/{match.group(2)}"
 
 
 def _empty_row(row: CommentedMap, numeric: set[str]) -> None:
@@ -84,17 +160,63 @@ def _carry_records(records: CommentedSeq, old: str) -> CommentedSeq:
             )
         )
         record["history"] = history
+        record["status"] = CARRIED
+        _pin_figures(record, old.replace("/", "-"))
         kept.append(record)
     return kept
 
 
-def _retitle(document: CommentedMap, old: str, new: str) -> None:
-    """Name the new year in titles that named the old one."""
-    if isinstance(document.get("title"), str):
-        document["title"] = document["title"].replace(old, new)
+def _pin_figures(value: object, year: str) -> object:
+    """Each ``{fig}`` in a carried record's text names the figure of the year the record was
+    written in (``2009-10:...``): its words are that year's, and so are its figures."""
+    from .prose import FIGURE  # noqa: PLC0415  # prose reads the catalogue, which reads this
+
+    def pin(match: re.Match[str]) -> str:
+        address = match.group(1).strip()
+        return match.group(0) if YEAR_PREFIX.match(address) else f"{{fig}}`{year}:{address}`"
+
+    if isinstance(value, str):
+        return FIGURE.sub(pin, value)
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = _pin_figures(value[key], year)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = _pin_figures(item, year)
+    return value
+
+
+def _redate(mapping: CommentedMap, key: str, years: int) -> None:
+    value = mapping.get(key)
+    if isinstance(value, str):
+        mapping[key] = shift_years(value, years)
+
+
+def _redate_document(document: CommentedMap, years: int) -> None:
+    """Move on the reporting years its wording names: titles, labels, text cells."""
+    _redate(document, "title", years)
     for table in (document.get("tables") or {}).values():
-        if isinstance(table.get("title"), str):
-            table["title"] = table["title"].replace(old, new)
+        _redate(table, "title", years)
+        text = [c["key"] for c in table.get("columns", []) if c.get("unit") == "text"]
+        for column in table.get("columns", []):
+            _redate(column, "label", years)
+            _redate(column, "description", years)
+        for row in [*table.get("rows", []), *([table["total"]] if table.get("total") else [])]:
+            for key in text:
+                _redate(row, key, years)
+    for figure in (document.get("figures") or {}).values():
+        _redate(figure, "label", years)
+
+
+def _new_sources(document: CommentedMap, new: str) -> None:
+    """The file's source becomes the new year's report; the last report's sources and section
+    numbers of its tables and figures are dropped (its records keep theirs: they were found
+    there)."""
+    document["source"] = placeholder_source(new)
+    parts = [*(document.get("tables") or {}).values(), *(document.get("figures") or {}).values()]
+    for part in parts:
+        for key in ("source", "section"):
+            part.pop(key, None)
 
 
 def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | None:
@@ -105,7 +227,8 @@ def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | N
     document["period"] = f"April {new[:4]} to March {int(new[:4]) + 1}"
     for key in ("notes", "published_in_full"):
         document.pop(key, None)  # a new year's figures are protected until marked published
-    _retitle(document, _label(old), _label(new))
+    _redate_document(document, int(new[:4]) - int(old[:4]))
+    _new_sources(document, new)
     # The year's figures are still to be entered: shown as "not yet entered", never as a blank
     # or as the last year's figure.
     if kind == "tables":
@@ -119,7 +242,7 @@ def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | N
             figure.pop("not_reported", None)
         document["not_yet_entered"] = True
     elif kind == "register":
-        carried = _carry_records(document["records"], _label(old))
+        carried = _carry_records(document["records"], year_label(old))
         if not carried:
             return None
         document["records"] = carried
@@ -193,8 +316,8 @@ def year_page(
         f"review-due: {due.isoformat()}\n"
         "topics: [about-this-site, context]\n"
         "---\n\n"
-        f"# Data for the {_label(year)} report\n\n"
-        f"Every table, figure and record held for {_label(year)}, straight from the data "
+        f"# Data for the {year_label(year)} report\n\n"
+        f"Every table, figure and record held for {year_label(year)}, straight from the data "
         "files. Figures not yet filled in show as a dash.\n\n"
         f"```{{data-year}} {year}\n```\n"
     )
@@ -210,3 +333,102 @@ def _owner_of(page: Path) -> str | None:
         if line.startswith("owner:"):
             return line.partition(":")[2].strip() or None
     return None
+
+
+# -- what a started year still needs ---------------------------------------------------------
+
+
+def _wording(entry: Entry) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """The titles, labels and text cells of a file of figures, each with its path."""
+    dataset = entry.dataset
+    yield ("title",), dataset.title
+    if isinstance(dataset, TablesDataset):
+        for name, table in dataset.tables.items():
+            yield ("tables", name, "title"), table.title
+            for index, column in enumerate(table.columns):
+                yield ("tables", name, "columns", index, "label"), column.label
+            text = [c.key for c in table.columns if c.unit == "text"]
+            for index, row in enumerate(table.rows):
+                for key in text:
+                    value = row.get(key)
+                    if isinstance(value, str):
+                        yield ("tables", name, "rows", index, key), value
+    elif isinstance(dataset, FiguresDataset):
+        for name, figure in dataset.figures.items():
+            yield ("figures", name, "label"), figure.label
+
+
+def _blanks(dataset: TablesDataset | FiguresDataset) -> int:
+    from .validate import column_spec, row_spec  # noqa: PLC0415
+
+    if isinstance(dataset, FiguresDataset):
+        return sum(
+            1
+            for f in dataset.figures.values()
+            if f.value is None and f.formula is None and f.not_reported is None
+        )
+    count = 0
+    for table in dataset.tables.values():
+        for row in table.every_row:
+            for column in table.columns:
+                spec = row_spec(column_spec(column), row)
+                if spec.numeric and row.get(column.key) is None:
+                    count += 1
+    return count
+
+
+def still_to_do(catalogue: Catalogue) -> list[Problem]:
+    """What each file of a started year still needs, at its line: figures not yet entered,
+    records carried forward that the year's report has not yet placed, and quotations of the
+    last report in its labels. Notes for the board's business manager, not mistakes."""
+    out: list[Problem] = []
+    for entry in sorted(catalogue.entries.values(), key=lambda e: str(e.path)):
+        dataset = entry.dataset
+        shown = display_path(entry.path)
+        if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.not_yet_entered:
+            line, _column = entry.position(("not_yet_entered",))
+            blanks = _blanks(dataset)
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    "",
+                    f"{blanks} figure{'s' if blanks != 1 else ''} not yet entered; the site shows "
+                    "them as not yet entered until they are",
+                    "to-do",
+                )
+            )
+        if isinstance(dataset, TablesDataset | FiguresDataset) and (
+            dataset.not_yet_entered or is_placeholder_source(dataset.source)
+        ):
+            for path, text in _wording(entry):
+                for quotation in quoted_years(text):
+                    line, column = entry.position(path)
+                    out.append(
+                        Problem(
+                            shown,
+                            line,
+                            column,
+                            "",
+                            f"quotes the last report ({quotation}); reword it for "
+                            f"{year_label(entry.year)}",
+                            "to-do",
+                        )
+                    )
+        if isinstance(dataset, RegisterDataset):
+            for index, record in enumerate(dataset.records):
+                if record.status == CARRIED:
+                    line, column = entry.position(("records", index, "status"))
+                    out.append(
+                        Problem(
+                            shown,
+                            line,
+                            column,
+                            "",
+                            f"{record.id} is carried forward: set its status to where it stands "
+                            "in this year's report",
+                            "to-do",
+                        )
+                    )
+    return out

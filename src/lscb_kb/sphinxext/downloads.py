@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
+from ..core.hygiene import year_label
 from ..provenance import build_info, stamp
 from ..published.export import DOWNLOADS_DIR, all_files, downloads_of, sorted_entries
 from .nodes import data_download
@@ -78,13 +79,6 @@ def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -
                 reftitle=node.get("reftitle", ""),
             )
         )
-
-
-def year_label(year: str | None) -> str:
-    """``2009-10`` as a reader writes it, ``2009/10``."""
-    if year is None:
-        return "all years"
-    return year.replace("-", "/")
 
 
 class DataCatalogueDirective(LscbDirective):

@@ -15,6 +15,8 @@ from docutils.parsers.rst import directives
 
 from ..checks.pages import address_message, register_selection
 from ..core import AddressError
+from ..core.catalogue import Entry
+from ..core.hygiene import year_label
 from ..core.models import STATUS_LABELS, Record, RegisterDataset
 from .nodes import record_title
 from .shared import LscbDirective, cite, inline_prose, prose_nodes
@@ -64,17 +66,18 @@ class DataRegisterDirective(LscbDirective):
             return self.warn(problem)
         container = nodes.container(classes=["lscb-register"])
         for record in records:
-            container += render_record(self, record, dataset.source, entry.year)
+            container += render_record(self, entry, record)
         return [container]
 
 
-def render_record(
-    directive: LscbDirective, record: Record, default_source: str, year: str | None
-) -> nodes.container:
-    """One record as a page shows it; its prose may name figures of *year*.
+def render_record(directive: LscbDirective, entry: Entry, record: Record) -> nodes.container:
+    """One record of *entry*'s register as a page shows it; its prose may name figures of the
+    register's year, and the status it has in each later year's register follows its own.
 
     The one way a record is drawn: by ``data-register`` and by ``data-year`` alike.
     """
+    assert isinstance(entry.dataset, RegisterDataset)
+    default_source, year = entry.dataset.source, entry.year
     box = nodes.container(classes=["lscb-record"])
     # A heading with the record's id: a search result (and a link target) of its own.
     head = record_title(classes=["lscb-record-title"], ids=[nodes.make_id(record.id)])
@@ -85,6 +88,10 @@ def render_record(
     status = nodes.paragraph(classes=["lscb-record-status"])
     status += nodes.Text("Status: ")
     status += status_badge(record.status)
+    for later, then in directive.catalogue.later_records(entry, record.id):
+        directive.use(later)  # a change of its later status rebuilds this page
+        status += nodes.Text(f"; in {year_label(later.year)}: ")
+        status += status_badge(then.status)
     box += status
     fields = nodes.field_list(classes=["lscb-record-fields"])
     for label, value in (("Finding", record.finding), ("Action", record.action)):

@@ -31,6 +31,7 @@ from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.util.osutil import relative_uri
 
+from ..core.hygiene import year_label
 from ..core.models import STATUS_LABELS, DiscrepancyRegister, RegisterDataset
 from ..core.topics import (
     Topics,
@@ -46,7 +47,6 @@ from ..core.topics import (
 from ..published.export import downloads_of, sorted_entries
 from .dependencies import build_context, derived
 from .domain import LscbDomain
-from .downloads import year_label
 from .nodes import topic_index, topic_listing
 from .shared import LscbDirective, LscbWarning, get_catalogue, warn
 

@@ -33,6 +33,7 @@ from docutils.parsers.rst import directives
 
 from ..checks.pages import address_message, trend_problem, year_problem
 from ..core import AddressError
+from ..core.hygiene import year_label
 from ..core.models import FiguresDataset, RegisterDataset, TablesDataset
 from ..published.charts import Chart, Panel, Series, describe, render_svg
 from ..published.disclosure import Suppressed
@@ -47,10 +48,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from ..published.view import Shown
-
-
-def year_label(year: str | None) -> str:
-    return f"{year[:4]}/{year[5:]}" if year else "all years"
 
 
 class DataYearDirective(LscbDirective):
@@ -102,7 +99,7 @@ class DataYearDirective(LscbDirective):
             elif isinstance(dataset, RegisterDataset):
                 container += rubric
                 for record in dataset.records:
-                    container += render_record(self, record, dataset.source, entry.year)
+                    container += render_record(self, entry, record)
             if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.notes:
                 container += prose_nodes(dataset.notes, self, entry.year)
         return [container]
