@@ -166,6 +166,12 @@ def test_a_changed_figure_is_listed_with_what_is_worked_out_from_it(
     lines = text.stdout.splitlines()
     if address == SUPPLIES:  # as a reviewer would say it
         assert lines[0] == f"{BUDGET}:{line}: Supplies and services, 2009/10: £9,169 {ARROW} £9,196"
+        # and as CONTRIBUTING.md shows it
+        guide = (REPO / "CONTRIBUTING.md").read_text("utf-8")
+        section = guide.split("## Review what a pull request changes", 1)[1].split("\n## ")[0]
+        shown = [example for example in section.splitlines() if example.startswith("data/")]
+        assert shown
+        assert set(shown) <= set(lines)
     for figure, item in figures.items():
         worked = " (worked out)" if item["worked_out"] else ""
         expected_line = (
