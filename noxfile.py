@@ -107,6 +107,17 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
+@nox.session
+def diff(session: nox.Session) -> None:
+    """List the figures, records, pages and downloads a change makes: nox -s diff -- origin/main."""
+    if not session.posargs:
+        session.error("name the revision to compare with, for example: nox -s diff -- origin/main")
+    _install(session)
+    # Markdown (--format markdown) goes to stdout only; nox's own messages go to stderr, so CI
+    # can append the output to the job summary as it is.
+    session.run("lscb-kb", "diff", *session.posargs)
+
+
 @nox.session(name="new-year")
 def new_year(session: nox.Session) -> None:
     """Start the next reporting year: nox -s new-year -- 2010-11."""

@@ -1,4 +1,4 @@
-"""The ``lscb-kb`` command line: check the data, export schemas."""
+"""The ``lscb-kb`` command line: check the data, compare revisions, export schemas."""
 
 from __future__ import annotations
 
@@ -92,6 +92,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             "recorded in the discrepancy register."
         )
     return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """List every figure, record, page and download that changes between two revisions."""
+    from .checks.diff import RevisionError, compare_revisions, render, summary  # noqa: PLC0415
+
+    try:
+        comparison = compare_revisions(_root(args), args.base, args.head)
+    except RevisionError as err:
+        print(f"lscb-kb diff: {err}", file=sys.stderr)
+        return 2
+    print(render(comparison, args.format))
+    if args.format == "text" and comparison.changes:
+        print(summary(comparison), file=sys.stderr)
+    return 1 if comparison.failed else 0
 
 
 def cmd_links(args: argparse.Namespace) -> int:
@@ -220,6 +235,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--rules", action="store_true", help="also list every rule's outcome")
     check.set_defaults(func=cmd_check)
+    diff = sub.add_parser(
+        "diff",
+        help=cmd_diff.__doc__,
+        description=(
+            "Compare two revisions of the knowledge base as the site publishes them: every "
+            "figure, record, page and download that changes, old and new, with its file and line."
+        ),
+    )
+    diff.add_argument("base", metavar="BASE", help="the revision to compare with, e.g. origin/main")
+    diff.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        help="the revision to compare (default: the files as they are now)",
+    )
+    diff.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="one line per change, JSON, or Markdown for a job summary (default: text)",
+    )
+    diff.set_defaults(func=cmd_diff)
     links = sub.add_parser("links", help=cmd_links.__doc__)
     links.add_argument("--html", default="build/html", help="the built site (default: build/html)")
     links.add_argument(
