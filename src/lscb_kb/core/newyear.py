@@ -385,50 +385,42 @@ def still_to_do(catalogue: Catalogue) -> list[Problem]:
     for entry in sorted(catalogue.entries.values(), key=lambda e: str(e.path)):
         dataset = entry.dataset
         shown = display_path(entry.path)
+
+        def note(
+            path: tuple[PathPart, ...],
+            message: str,
+            *,
+            column: bool = True,
+            entry: Entry = entry,
+            shown: str = shown,
+        ) -> None:
+            line, at = entry.position(path)
+            out.append(Problem(shown, line, at if column else 0, "", message, "to-do"))
+
         if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.not_yet_entered:
-            line, _column = entry.position(("not_yet_entered",))
             blanks = _blanks(dataset)
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    0,
-                    "",
-                    f"{blanks} figure{'s' if blanks != 1 else ''} not yet entered; the site shows "
-                    "them as not yet entered until they are",
-                    "to-do",
-                )
+            note(
+                ("not_yet_entered",),
+                f"{blanks} figure{'s' if blanks != 1 else ''} not yet entered; the site shows "
+                "them as not yet entered until they are",
+                column=False,
             )
         if isinstance(dataset, TablesDataset | FiguresDataset) and (
             dataset.not_yet_entered or is_placeholder_source(dataset.source)
         ):
             for path, text in _wording(entry):
                 for quotation in quoted_years(text):
-                    line, column = entry.position(path)
-                    out.append(
-                        Problem(
-                            shown,
-                            line,
-                            column,
-                            "",
-                            f"quotes the last report ({quotation}); reword it for "
-                            f"{year_label(entry.year)}",
-                            "to-do",
-                        )
+                    note(
+                        path,
+                        f"quotes the last report ({quotation}); reword it for "
+                        f"{year_label(entry.year)}",
                     )
         if isinstance(dataset, RegisterDataset):
             for index, record in enumerate(dataset.records):
                 if record.status == CARRIED:
-                    line, column = entry.position(("records", index, "status"))
-                    out.append(
-                        Problem(
-                            shown,
-                            line,
-                            column,
-                            "",
-                            f"{record.id} is carried forward: set its status to where it stands "
-                            "in this year's report",
-                            "to-do",
-                        )
+                    note(
+                        ("records", index, "status"),
+                        f"{record.id} is carried forward: set its status to where it stands "
+                        "in this year's report",
                     )
     return out
