@@ -626,3 +626,22 @@ def test_check_shows_what_an_allow_entry_allows(make_project: Callable[[str], Pr
         "'lscb@example.gov.uk' (an email address) is allowed by conf/personal-data.toml:5: "
         "the test board's published mailbox" in result.stdout
     )
+
+
+def test_a_file_refused_for_its_size_is_not_read_and_one_a_page_includes_is(
+    make_project: Callable[[str], Project],
+) -> None:
+    """A data file or page over ``max_file_bytes`` is refused unread, so nothing of it is
+    published and the guard need not read it; a file a page includes is read whatever its size."""
+    project = make_project("disclosure")
+    project.write("conf/lscb.toml", project.root.joinpath("conf/lscb.toml").read_text("utf-8")
+                  + "\n[limits]\nmax_file_bytes = 2000\n")  # fmt: skip
+    filler = "# " + "x" * 60 + "\n"
+    project.write("data/2009-10/big.yaml", filler * 40 + "note: Ring 07700 900123\n")
+    project.write("docs/big.txt", filler * 40 + "Ring 07700 900456\n")
+    problems, _allowed = scan_project_with_allowed(project.root)
+    found = [p.file for p in problems if p.rule == "personal"]
+    assert found == ["docs/big.txt"], problems
+    check = project.cli("check")
+    assert check.returncode == 1
+    assert "data/2009-10/big.yaml:1" in check.stdout and "max_file_bytes" in check.stdout

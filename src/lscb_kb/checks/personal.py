@@ -71,7 +71,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.problems import LscbError, PathPart, Problem, display_path
+from ..core.settings import Settings, load_settings
 from ..core.tomlfile import read_toml, table_lines
+from ..core.yamlload import size_problem
 
 CONFIG_FILE = Path("conf") / "personal-data.toml"
 SCANNED_SUFFIXES = (".yaml", ".yml", ".md", ".bib", ".csv", ".txt", ".toml", ".json")
@@ -1218,6 +1220,27 @@ def _file_problems(path: Path, text: str, guard: Guard) -> list[Problem]:
     return [problem for problem, _ in found]
 
 
+def _settings(root: Path) -> Settings | None:
+    try:
+        return load_settings(root)
+    except LscbError:
+        return None  # the check reports an unreadable conf/lscb.toml; every file is scanned
+
+
+def _refused_unread(rel: str, path: Path, settings: Settings) -> bool:
+    """Whether *path* is a file that the knowledge base refuses for its size before reading
+    it, so that nothing of it is ever published: a data file (the loader), a page (the reader
+    of its front matter) or the bibliography. Scanning megabytes of it would only be slow;
+    any other file (one a page includes, say) is scanned whatever its size."""
+    suffix = path.suffix.lower()
+    kinds = (
+        (rel.startswith(f"{settings.data_dir}/") and suffix in (".yaml", ".yml"))
+        or (rel.startswith("docs/") and suffix == ".md")
+        or rel == settings.bibliography
+    )
+    return kinds and size_problem(path, rel, settings.limits) is not None
+
+
 def scan_project_with_allowed(
     root: Path, folders: Iterable[str] = ("data", "docs")
 ) -> tuple[list[Problem], list[Problem]]:
@@ -1233,9 +1256,12 @@ def scan_project_with_allowed(
         return list(err.problems), []
     problems: list[Problem] = list(guard.problems)
     allowed: list[Problem] = []
+    settings = _settings(root)
     for path in project_files(root, folders):
         rel = path.relative_to(root).as_posix()
         if guard.skips(rel):
+            continue
+        if settings is not None and _refused_unread(rel, path, settings):
             continue
         try:
             text = path.read_text(encoding="utf-8")
