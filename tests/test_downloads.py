@@ -38,7 +38,7 @@ def charts_built(built_root: Callable[[str], Built]) -> Built:
 
 def _csv(project: Project, name: str) -> list[dict[str, str]]:
     path = project.out / DATA / name
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -105,7 +105,7 @@ def test_every_table_loads_back_to_the_same_figures(charts_built: Built) -> None
 
 def test_headings_carry_units_and_money_keeps_its_pence(charts_built: Built) -> None:
     charts, _result = charts_built
-    text = (charts.out / DATA / "budget.expenditure.csv").read_text("utf-8")
+    text = (charts.out / DATA / "budget.expenditure.csv").read_text("utf-8-sig")
     assert text.splitlines()[0] == (
         "key,Expenditure,Actual expenditure (£),Planned expenditure (£),source,"
         "built from commit,build date"
@@ -125,7 +125,7 @@ def test_small_counts_about_children_are_hidden_in_downloads(charts_built: Built
     charts, _result = charts_built
     rows = _csv(charts, "deaths.by-area.csv")
     assert [r["Unexpected (number)"] for r in rows] == ["[c]", "[c]", "15"]
-    text = (charts.out / DATA / "deaths.by-area.csv").read_text("utf-8")
+    text = (charts.out / DATA / "deaths.by-area.csv").read_text("utf-8-sig")
     assert ",3," not in text and ",12," not in text
     data = _json(charts, "deaths.by-area.json")
     assert [r["unexpected"] for r in data["rows"]] == ["[c]", "[c]"]
@@ -285,7 +285,7 @@ def test_every_download_and_page_carries_commit_and_build_date(
     finally:
         build_info.cache_clear()
     for path in sorted((charts.out / DATA).rglob("*.csv")):
-        rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
         assert rows, path
         assert {(r["built from commit"], r["build date"]) for r in rows} == {
             ("0123456789abcdef0123", "2023-11-14")
@@ -293,3 +293,14 @@ def test_every_download_and_page_carries_commit_and_build_date(
     for path in sorted((charts.out / DATA).rglob("*.json")):
         data = json.loads(path.read_text("utf-8"))
         assert data["build"] == {"commit": "0123456789abcdef0123", "date": "2023-11-14"}, path
+
+
+def test_a_csv_download_opens_in_excel_with_its_pound_signs(charts_built: Built) -> None:
+    """Excel reads a CSV opened by double-click as UTF-8 only if it starts with a byte order
+    mark; without one, "£" shows as "Â£"."""
+    charts, _result = charts_built
+    for path in sorted((charts.out / DATA).rglob("*.csv")):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path
+    data = (charts.out / DATA / "budget.expenditure.csv").read_bytes()
+    assert "£".encode() in data
+    assert "Â£".encode() not in data

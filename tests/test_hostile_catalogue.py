@@ -1670,7 +1670,7 @@ def test_formula_cell_is_neutralised_and_a_number_stays_a_number(accepted_build:
     """The data refuses a negative number in every numeric unit, so the number beside the
     formula is a positive one: it must be written as a number, not quoted as text."""
     path = accepted_build.root / "build" / "html" / "_downloads" / "data" / "2009-10"
-    with (path / "a-formula.items.csv").open(encoding="utf-8", newline="") as handle:
+    with (path / "a-formula.items.csv").open(encoding="utf-8-sig", newline="") as handle:
         cells = list(csv.reader(handle))
     row = next(row for row in cells if any("HYPERLINK" in cell for cell in row))
     assert "'" + FORMULA in row, row

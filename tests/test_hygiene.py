@@ -895,7 +895,7 @@ def test_a_built_download_is_safe_to_open_in_a_spreadsheet(
     )
     project.build(fresh=True)
     path = project.out / "_downloads" / "data" / "2009-10" / "budget.expenditure.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["Expenditure"] == '\'=HYPERLINK("http://x","y")'
     assert rows[0]["Actual expenditure (£)"] == "81751"

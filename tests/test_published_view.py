@@ -210,7 +210,7 @@ def test_no_page_chart_download_or_prose_reveals_a_hidden_count(
         csv.reader(
             io.StringIO(
                 (project.out / "_downloads" / "data" / "2009-10" / "cases.grid.csv").read_text(
-                    "utf-8"
+                    "utf-8-sig"
                 )
             )
         )

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 # -- writing ---------------------------------------------------------------------------------
 
+CSV_BOM = "\ufeff"
+
 
 def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
     """Write every download into the HTML output, and remove any left from earlier builds."""
@@ -46,7 +48,12 @@ def write_downloads(app: Sphinx, exception: BaseException | None) -> None:
     info = build_info(catalogue.settings.root)
     for relpath, text in all_files(catalogue):
         path = outdir / relpath
-        write_if_changed(path, stamp(str(relpath), text, info))
+        stamped = stamp(str(relpath), text, info)
+        if path.suffix == ".csv":
+            # A byte order mark tells Excel, opening the file by double-click, that it is
+            # UTF-8: without it "£" shows as "Â£". Other programs read past it.
+            stamped = CSV_BOM + stamped
+        write_if_changed(path, stamped)
         written.add(path)
     folder = outdir / DOWNLOADS_DIR
     for old in sorted(folder.rglob("*"), reverse=True):
