@@ -377,6 +377,16 @@ def _blanks(dataset: TablesDataset | FiguresDataset) -> int:
     return count
 
 
+def _earlier_ids(catalogue: Catalogue, entry: Entry) -> set[str]:
+    """The ids of the records of *entry*'s register in earlier years."""
+    ids: set[str] = set()
+    for (year, ident), other in catalogue.entries.items():
+        earlier = year is not None and entry.year is not None and year < entry.year
+        if ident == entry.id and earlier and isinstance(other.dataset, RegisterDataset):
+            ids.update(record.id for record in other.dataset.records)
+    return ids
+
+
 def still_to_do(catalogue: Catalogue) -> list[Problem]:
     """What each file of a started year still needs, at its line: figures not yet entered,
     records carried forward that the year's report has not yet placed, and quotations of the
@@ -416,8 +426,9 @@ def still_to_do(catalogue: Catalogue) -> list[Problem]:
                         f"{year_label(entry.year)}",
                     )
         if isinstance(dataset, RegisterDataset):
+            earlier = _earlier_ids(catalogue, entry)
             for index, record in enumerate(dataset.records):
-                if record.status == CARRIED:
+                if record.status == CARRIED and record.id in earlier:  # carried into this year
                     note(
                         ("records", index, "status"),
                         f"{record.id} is carried forward: set its status to where it stands "
