@@ -71,6 +71,7 @@ EXTENSION_DIRECTIVES = frozenset(
         *DATASET_DIRECTIVES,
         "data-glossary",
         "data-discrepancies",
+        "data-corrections",
         "data-catalogue",
         "topic-page",
         "topic-index",

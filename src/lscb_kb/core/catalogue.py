@@ -10,6 +10,7 @@ The year defaults to the page's year, or else the current year in ``conf/lscb.to
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from .exceptions import Exceptions, project_path
 from .hygiene import identifier_problem, suggest, year_folder_problem, year_label
 from .models import (
     Cell,
+    Correction,
     Dataset,
+    ErrataRegister,
     FiguresDataset,
     GlossaryDataset,
     Record,
@@ -32,10 +35,10 @@ from .models import (
     TablesDataset,
     key_of,
 )
-from .newyear import is_placeholder_source
+from .newyear import YEAR_PREFIX, is_placeholder_source
 from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings, load_settings
-from .units import UnitSpec, format_value
+from .units import UnitSpec, check_value, format_value
 from .validate import column_spec, row_spec, validate_document
 from .yamlload import Located, load_yaml
 
@@ -94,6 +97,9 @@ class Catalogue:
     entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bib_keys: dict[str, int] = field(default_factory=dict)
+    corrections: dict[str, tuple[Entry, int, Correction]] = field(default_factory=dict)
+    """Each corrected figure's latest correction, by the figure's address: the errata file,
+    the correction's place in it, and the correction."""
     placeholders: set[str] = field(default_factory=set, repr=False)
     """Placeholder sources of a new year reported so far (each is reported once)."""
     files: list[Path] = field(default_factory=list)
@@ -131,6 +137,7 @@ class Catalogue:
         cat.problems.extend(exceptions.stale(readable))
         cat.problems.extend(cat._check_child_topics())
         cat.problems.extend(cat._derive())
+        cat.problems.extend(cat._check_corrections())
         from .prose import check_prose  # noqa: PLC0415 - prose resolves through the catalogue
 
         cat.problems.extend(check_prose(cat))
@@ -183,6 +190,52 @@ class Catalogue:
         self.problems.extend(check_declaration(located, dataset, self.settings.child_topics))
         if not problems and not unapproved:
             self.entries[(year, ident)] = entry
+
+    def _check_corrections(self) -> Iterator[Problem]:
+        """Each correction names a figure that exists, a published value of the figure's unit
+        that differs from the figure's value now, and a day that has come."""
+        today = dt.date.today()
+        for entry in sorted(self.entries.values(), key=lambda e: str(e.path)):
+            if not isinstance(entry.dataset, ErrataRegister):
+                continue
+            for index, correction in enumerate(entry.dataset.corrections):
+                at: tuple[PathPart, ...] = ("corrections", index)
+                try:
+                    ref = self.resolve(correction.figure)
+                except AddressError as err:
+                    yield entry.located.problem((*at, "figure"), str(err), rule="reference")
+                    continue
+                if not YEAR_PREFIX.match(correction.figure.strip()):
+                    yield entry.located.problem(
+                        (*at, "figure"),
+                        f"name the year of the figure corrected: '{ref.address}'",
+                        rule="reference",
+                    )
+                    continue
+                reason = check_value(correction.published, ref.spec)
+                if reason is not None or correction.published is None:
+                    yield entry.located.problem(
+                        (*at, "published"),
+                        reason or "is the value the site published before: it can not be null",
+                    )
+                    continue
+                if format_value(correction.published, ref.spec) == ref.text:
+                    yield entry.located.problem(
+                        (*at, "published"),
+                        f"is the figure's value now ({ref.text}): a correction records the value "
+                        "that was published before it, and the data file holds what is right",
+                    )
+                    continue
+                if correction.corrected > today:
+                    yield entry.located.problem(
+                        (*at, "corrected"),
+                        f"is a day still to come ({correction.corrected.isoformat()}): give the "
+                        "day the correction was made",
+                    )
+                    continue
+                known = self.corrections.get(ref.address)
+                if known is None or known[2].corrected <= correction.corrected:
+                    self.corrections[ref.address] = (entry, index, correction)
 
     def _derive(self) -> Iterator[Problem]:
         """Work out every figure declared by a ``formula`` from the figures it names."""
@@ -396,7 +449,7 @@ class Catalogue:
             value=self.derived.get(full) if figure.formula is not None else figure.value,
             spec=spec,
             label=figure.label,
-            source=figure.source or entry.dataset.source,
+            source=figure.source or _source_of(entry),
             file=entry.located.file,
             line=line,
             column=col,
@@ -437,7 +490,7 @@ class Catalogue:
             value=row.get(column_key),
             spec=spec,
             label=label,
-            source=table.source or entry.dataset.source,
+            source=table.source or _source_of(entry),
             file=entry.located.file,
             line=line,
             column=col,
@@ -630,7 +683,14 @@ def _layout(settings: Settings) -> tuple[list[Path], list[Problem]]:
     return sorted(files), problems
 
 
+def _source_of(entry: Entry) -> str:
+    """The source key of a file's figures (a file of corrections has none of its own)."""
+    return str(getattr(entry.dataset, "source", "") or "")
+
+
 def _sources(dataset: Dataset) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    if isinstance(dataset, ErrataRegister):
+        return  # a correction's source is the figure's
     yield ("source",), dataset.source
     if isinstance(dataset, TablesDataset):
         for name, table in dataset.tables.items():

@@ -332,7 +332,38 @@ class GlossaryDataset(_Model):
     terms: list[Term] = Field(min_length=1)
 
 
-Dataset = TablesDataset | FiguresDataset | RegisterDataset | GlossaryDataset | DiscrepancyRegister
+class Correction(_Model):
+    """A figure corrected after the site published it: what was published, when, why, who."""
+
+    figure: Text = Field(
+        description="The figure's address with its year, such as "
+        "'2009-10:budget.expenditure/supplies-and-services/actual'. What is right is the "
+        "figure's value in its data file, typed once there."
+    )
+    published: Cell = Field(description="The value the site published before the correction.")
+    corrected: dt.date = Field(description="The day the correction was made (YYYY-MM-DD).")
+    reason: Text = Field(description="Why it was corrected, in a sentence for readers.")
+    decided_by: Text = Field(description="Who decided the correction (a role, not a name).")
+
+
+class ErrataRegister(_Model):
+    """The corrections made to published figures, which span reporting years. Not the
+    discrepancy register, which records the source's own contradictions."""
+
+    kind: Literal["errata"]
+    id: Key
+    title: Text
+    corrections: list[Correction] = Field(default_factory=list)
+
+
+Dataset = (
+    TablesDataset
+    | FiguresDataset
+    | RegisterDataset
+    | GlossaryDataset
+    | DiscrepancyRegister
+    | ErrataRegister
+)
 
 MODELS: dict[str, type[BaseModel]] = {
     "tables": TablesDataset,
@@ -340,6 +371,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "register": RegisterDataset,
     "glossary": GlossaryDataset,
     "discrepancies": DiscrepancyRegister,
+    "errata": ErrataRegister,
 }
 """The kinds of file that live in ``data/``."""
 

@@ -1,7 +1,8 @@
 """The downloads' contents: every dataset and register as CSV and JSON, from the published view.
 
 One ``<id>.<table>.csv`` and ``.json`` per table of a file of tables, and one ``<id>.csv`` and
-``.json`` for a file of figures, a register, the discrepancy register and the glossary. Table
+``.json`` for a file of figures, a register, the discrepancy register, the corrections and the
+glossary; the JSON of each file lists the corrections of its figures. Table
 cells and single figures come from the published view (:func:`publishable_rows` and
 :func:`publishable_figure_value`), so a count that the pages hide is hidden in the downloads
 too; figures named in notes and records are written as the site shows them. Column headings
@@ -26,6 +27,7 @@ from ..core.models import (
     STATUS_LABELS,
     Column,
     DiscrepancyRegister,
+    ErrataRegister,
     FiguresDataset,
     GlossaryDataset,
     RegisterDataset,
@@ -36,7 +38,7 @@ from ..core.prose import prose_text
 from ..core.units import UnitSpec
 from ..core.validate import column_spec, row_spec
 from .disclosure import PublishedTable, Suppressed
-from .view import NotReported, PublishedView, ShownCell, published_view
+from .view import NotReported, PublishedView, ShownCell, ShownCorrection, published_view
 
 if TYPE_CHECKING:
     from ..core import Catalogue, Entry
@@ -261,10 +263,11 @@ def _about(entry: Entry, settings: Settings, view: PublishedView) -> dict[str, A
         "year": entry.year,
         "title": dataset.title,
         "period": getattr(dataset, "period", None),
-        "source": dataset.source,
+        "source": getattr(dataset, "source", None),
         "section": getattr(dataset, "section", None),
         "licence": {"name": settings.licence, "url": settings.licence_url},
         "notes": _notes(getattr(dataset, "notes", None), view, entry.year),
+        "corrections": _corrections_of(entry, view),
     }
 
 
@@ -507,6 +510,39 @@ def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     return _csv(header, body), _json({**_about(entry, settings, view), "terms": items})
 
 
+def _correction_json(correction: ShownCorrection) -> dict[str, Any]:
+    return {
+        "figure": correction.address,
+        "label": correction.label,
+        "published": correction.published,
+        "now": correction.now,
+        "corrected": correction.corrected.isoformat(),
+        "reason": correction.reason,
+        "decided_by": correction.decided_by,
+    }
+
+
+def errata_contents(entry: Entry, settings: Settings, view: PublishedView) -> tuple[str, str]:
+    """The CSV and JSON of the corrections, the latest first, as the site shows them."""
+    header = ["figure", "label", "published", "now", "corrected", "reason", "decided by"]
+    shown = view.corrections()
+    body: list[list[CsvCell]] = [
+        [c.address, c.label, c.published, c.now, c.corrected.isoformat(), c.reason, c.decided_by]
+        for c in shown
+    ]
+    items = [_correction_json(c) for c in shown]
+    return _csv(header, body), _json({**_about(entry, settings, view), "corrections": items})
+
+
+def _corrections_of(entry: Entry, view: PublishedView) -> list[dict[str, Any]]:
+    """The corrections of the figures of one data file, for its JSON download."""
+    return [
+        _correction_json(c)
+        for c in view.corrections()
+        if view.catalogue.resolve(c.address).entry is entry
+    ]
+
+
 def contents(download: Download, view: PublishedView) -> tuple[str, str]:
     """The CSV and JSON text of one download, from the published view."""
     settings = view.catalogue.settings
@@ -520,6 +556,8 @@ def contents(download: Download, view: PublishedView) -> tuple[str, str]:
         return register_contents(entry, settings, view)
     if isinstance(dataset, DiscrepancyRegister):
         return discrepancies_contents(entry, settings, view)
+    if isinstance(dataset, ErrataRegister):
+        return errata_contents(entry, settings, view)
     return glossary_contents(entry, settings)
 
 

@@ -26,6 +26,7 @@ with that reason: :class:`NotReported`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -107,6 +108,8 @@ class Shown:
     column: int
     in_full: str | None = None
     """For a figure about individual children published in full: the sentence that says why."""
+    correction: ShownCorrection | None = None
+    """For a figure corrected after publication: the correction, as the site shows it."""
 
     @property
     def hidden(self) -> bool:
@@ -124,6 +127,37 @@ class Shown:
     @property
     def number(self) -> Decimal | None:
         return shown_number(self.cell)
+
+
+@dataclass(frozen=True)
+class ShownCorrection:
+    """A correction of a published figure, as the site shows it: the value published before
+    is the suppression symbol if the figure is now hidden, so a correction reveals nothing."""
+
+    address: str
+    label: str
+    year: str | None
+    published: str
+    now: str
+    corrected: dt.date
+    reason: str
+    decided_by: str
+    file: str
+    line: int
+
+    @property
+    def anchor(self) -> str:
+        """The id of its entry on the corrections page."""
+        return "correction-" + "".join(c if c.isalnum() else "-" for c in self.address).lower()
+
+    @property
+    def sentence(self) -> str:
+        """What a page says beside the figure, in the legend at its end."""
+        return (
+            f"{self.label}: published as {self.published}, corrected to {self.now} on "
+            f"{self.corrected.day} {self.corrected:%B %Y}. {self.reason} (Decided by "
+            f"{self.decided_by}.)"
+        )
 
 
 def table_address(entry: Entry, name: str, row_key: str, column: str) -> str:
@@ -279,11 +313,16 @@ class PublishedView:
     # -- what renderers read -----------------------------------------------------------------
 
     def digest(self) -> str:
-        """A digest of what this view decides across files: the hidden figures and the
-        figures worked out by formulas (an incremental build compares it with the last)."""
+        """A digest of what this view decides across files: the hidden figures, the figures
+        worked out by formulas and the corrections (an incremental build compares it with the
+        last)."""
         decided = {
             "hidden": sorted(self._hidden.items()),
             "derived": sorted((a, str(v)) for a, v in self.catalogue.derived.items()),
+            "corrected": [
+                [c.address, c.published, c.corrected.isoformat(), c.reason, c.decided_by]
+                for c in self.corrections()
+            ],
         }
         return hashlib.sha256(json.dumps(decided).encode("utf-8")).hexdigest()
 
@@ -382,6 +421,39 @@ class PublishedView:
             line=ref.line,
             column=ref.column,
             in_full=self.in_full(entry),
+            correction=self.correction(ref.address),
+        )
+
+    def correction(self, address: str) -> ShownCorrection | None:
+        """The latest correction of the figure at *address*, as shown; ``None`` if it has none."""
+        found = self.catalogue.corrections.get(address)
+        if found is None:
+            return None
+        entry, index, correction = found
+        ref = self.catalogue.resolve(address)
+        hidden = address in self._hidden
+        symbol = self.policy.symbol
+        line, _column = entry.position(("corrections", index))
+        return ShownCorrection(
+            address=address,
+            label=self.text(ref.label, ref.entry.year),
+            year=ref.entry.year,
+            published=symbol if hidden else format_value(correction.published, ref.spec),
+            now=symbol if hidden else shown_text(self._cell(address, ref.value, None), ref.spec),
+            corrected=correction.corrected,
+            reason=correction.reason,
+            decided_by=correction.decided_by,
+            file=entry.located.file,
+            line=line,
+        )
+
+    def corrections(self) -> list[ShownCorrection]:
+        """Every correction, the latest first."""
+        shown = [self.correction(address) for address in self.catalogue.corrections]
+        return sorted(
+            (c for c in shown if c is not None),
+            key=lambda c: (c.corrected, c.address),
+            reverse=True,
         )
 
     def text(self, value: str, year: str | None) -> str:

@@ -8,6 +8,7 @@ from .. import __version__
 from .charts import setup_charts
 from .citations import setup_citations
 from .config import setup_config
+from .corrections import setup_corrections
 from .dependencies import setup_dependencies
 from .disclosure import setup_disclosure
 from .discrepancies import setup_discrepancies
@@ -56,6 +57,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_disclosure(app)
     setup_safety(app)
     setup_discrepancies(app)
+    setup_corrections(app)
     setup_years(app)
     setup_provenance(app)
     setup_charts(app)

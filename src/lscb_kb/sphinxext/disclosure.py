@@ -78,6 +78,14 @@ def not_reported_note(sentence: str) -> nodes.paragraph:
     return para
 
 
+def corrected_note(sentence: str) -> nodes.paragraph:
+    """What a figure corrected after publication was, and when, why and by whom corrected."""
+    para = nodes.paragraph(classes=["lscb-corrected-note"])
+    para += nodes.strong("Corrected", "Corrected")
+    para += nodes.Text(f" – {sentence}")
+    return para
+
+
 def _last_section(document: nodes.document) -> nodes.Element:
     node: nodes.Element = document
     while node.children and isinstance(node.children[-1], nodes.section):
@@ -86,7 +94,8 @@ def _last_section(document: nodes.document) -> nodes.Element:
 
 
 class DisclosureLegend(SphinxTransform):
-    """Explain, at the end of the page, figures in prose that are hidden or shown in full."""
+    """Explain, at the end of the page, figures in prose that are hidden, shown in full, not
+    reported or corrected after publication."""
 
     default_priority = 500
 
@@ -106,6 +115,7 @@ class DisclosureLegend(SphinxTransform):
         ]
         sentences: list[str] = []
         missing: list[str] = []
+        corrected: list[str] = []
         for node in self.document.findall(nodes.inline):
             sentence = node.get("lscb_in_full")
             if sentence and sentence not in sentences:
@@ -113,7 +123,10 @@ class DisclosureLegend(SphinxTransform):
             reason = node.get("lscb_not_reported")
             if reason and reason not in missing:
                 missing.append(reason)
-        if not hidden and not sentences and not missing:
+            correction = node.get("lscb_corrected")
+            if correction and correction not in corrected:
+                corrected.append(correction)
+        if not hidden and not sentences and not missing and not corrected:
             return
         box = nodes.container(classes=["lscb-page-legend"])
         if hidden:
@@ -122,6 +135,8 @@ class DisclosureLegend(SphinxTransform):
             box += published_note(sentence)
         for reason in missing:
             box += not_reported_note(reason)
+        for sentence in corrected:
+            box += corrected_note(sentence)
         _last_section(self.document).append(box)
 
 

@@ -138,7 +138,8 @@ class DataCatalogueDirective(LscbDirective):
             row += period
             source = nodes.entry()
             para = nodes.paragraph()
-            para += cite(self.env, self.state.inliner, dataset.source, self.lineno)
+            key = getattr(dataset, "source", None)
+            para += cite(self.env, self.state.inliner, key, self.lineno) if key else nodes.Text("–")
             section = getattr(dataset, "section", None)
             if section:
                 para += nodes.Text(f", section {section}")

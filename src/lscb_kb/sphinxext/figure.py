@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from ..published.view import Shown
+    from ..published.view import Shown, ShownCorrection
 
 NOT_REPORTED_CLASS = "lscb-not-reported"
+CORRECTED_MARK = "lscb-corrected-mark"
+"""The class of the word "(corrected)" written after a figure corrected since publication."""
 
 
 def not_reported_node(cell: NotReported) -> nodes.abbreviation:
@@ -56,7 +58,19 @@ def figure_node(env: BuildEnvironment, shown: Shown) -> nodes.inline:
     node = nodes.inline(shown.text, shown.text, classes=["lscb-figure"], lscb_address=shown.address)
     if shown.in_full is not None:
         node["lscb_in_full"] = shown.in_full
+    if shown.correction is not None:
+        return corrected_node(node, shown.correction)
     return node
+
+
+def corrected_node(figure: nodes.inline, correction: ShownCorrection) -> nodes.inline:
+    """A corrected figure, followed by the word "corrected"; the legend at the end of the page
+    says what was published before, when and why it was corrected, and who decided."""
+    box = nodes.inline("", "", classes=["lscb-corrected"], lscb_corrected=correction.sentence)
+    box += figure
+    box += nodes.Text(" ")
+    box += nodes.inline("(corrected)", "(corrected)", classes=[CORRECTED_MARK])
+    return box
 
 
 class FigureRole(LscbRole):

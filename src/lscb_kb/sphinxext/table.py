@@ -20,9 +20,15 @@ from ..core.catalogue import row_label
 from ..core.models import TablesDataset, key_of
 from ..core.validate import column_spec, row_spec
 from ..published.disclosure import PublishedTable, Suppressed, describe_publication
-from ..published.view import NotReported, shown_text
-from .disclosure import legend, not_reported_note, published_note, suppressed_node
-from .figure import not_reported_node
+from ..published.view import NotReported, ShownCorrection, shown_text
+from .disclosure import (
+    corrected_note,
+    legend,
+    not_reported_note,
+    published_note,
+    suppressed_node,
+)
+from .figure import CORRECTED_MARK, not_reported_node
 from .provenance import edit_url
 from .shared import LscbDirective, cite, get_view, plain_prose, prose_nodes, table_skeleton
 
@@ -44,6 +50,7 @@ def render_table(
     published: PublishedTable,
     prefix: str | None = None,
     text: Callable[[str], str] = str,
+    corrected: Callable[[str], ShownCorrection | None] = lambda _address: None,
 ) -> nodes.table:
     """*table* as a docutils table of its published cells: a hidden count shows the symbol, a
     figure the report does not give shows "not reported". With *prefix* (the table's address,
@@ -93,7 +100,13 @@ def render_table(
             else:
                 shown_as = shown_text(shown, spec)
             classes = ["lscb-num"] if spec.numeric and index else []
-            tr += _mark(_entry(shown_as, classes=classes), address)
+            cell = _mark(_entry(shown_as, classes=classes), address)
+            if address is not None and corrected(address) is not None:
+                para = cell.children[0]
+                assert isinstance(para, nodes.paragraph)
+                para += nodes.Text(" ")
+                para += nodes.inline("(corrected)", "(corrected)", classes=[CORRECTED_MARK])
+            tr += cell
         body += tr
     return node
 
@@ -128,12 +141,14 @@ def dataset_table(
     table = dataset.tables[name]
     published = get_view(directive.env).table(entry, name)
     prefix = f"{entry.year}:{entry.id}.{name}" if entry.year else f"{entry.id}.{name}"
+    view = get_view(directive.env)
     table_node = render_table(
         table,
         caption or table.title,
         published,
         prefix,
         lambda value: plain_prose(value, directive, entry.year),
+        view.correction,
     )
     after: list[nodes.Node] = []
     if published.any_suppressed:
@@ -141,6 +156,11 @@ def dataset_table(
     if published.published_in_full is not None and published.status == "published-in-full":
         after.append(published_note(describe_publication(published.published_in_full)))
     after.extend(not_reported_notes(table, published))
+    for row in table.every_row:
+        for column in table.columns:
+            correction = view.correction(f"{prefix}/{key_of(row)}/{column.key}")
+            if correction is not None:
+                after.append(corrected_note(correction.sentence))
     return table_node, after
 
 
