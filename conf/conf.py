@@ -30,6 +30,8 @@ root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = [str(ROOT / "conf" / "templates")]
 html_static_path = [str(ROOT / "conf" / "static")]
+# The site's icon, so that no browser asks for a /favicon.ico that is not there.
+html_favicon = str(ROOT / "conf" / "static" / "favicon.svg")
 html_css_files = ["lscb.css"]
 
 # MyST: no raw HTML, and only the syntax extensions the pages need.

@@ -259,7 +259,7 @@ def test_security_page_documents_a_policy_without_third_party_origins() -> None:
     for sources in directives.values():
         for source in sources:
             assert source.startswith("'") or source in ("data:",), source
-    assert "develop/security" in (REPO / "docs" / "index.md").read_text("utf-8")
+    assert "\nsecurity\n" in (REPO / "docs" / "develop" / "index.md").read_text("utf-8")
 
 
 # -- the personal data guard -------------------------------------------------------------

@@ -11,7 +11,7 @@ address, or quoted.
 
 What is read
     Pages (``docs/**/*.md``, except the maintainers' pages in ``docs/develop/``, which document
-    the software: :data:`MAINTAINERS_PAGES`), with MyST's own parser as
+    the software: :data:`~lscb_kb.core.settings.MAINTAINERS_PAGES`), with MyST's own parser as
     :mod:`lscb_kb.checks.pages` reads them (:func:`~lscb_kb.checks.pages.page_parser`): the text of
     paragraphs, headings, lists, tables, definition and field lists, and the Markdown content of
     directives (admonitions, cards, tabs, dropdowns), at their lines in the page. Not prose, so
@@ -90,6 +90,7 @@ from ..core.catalogue import Catalogue, Entry, FigureRef
 from ..core.policy import SafetyPolicy, load_policy
 from ..core.problems import LscbError, PathPart, Problem, display_path, format_path
 from ..core.prose import FIGURE, strings
+from ..core.settings import MAINTAINERS_PAGES
 from .pages import EXTENSION_DIRECTIVES, NOT_MARKDOWN, page_parser
 from .safety import directive_options
 
@@ -552,12 +553,6 @@ class _PageAudit:
             return
         late = 1 if token.type == "colon_fence" and token.content.startswith(":::") else 0
         self.markdown("\n".join(body[index:]), start + index + late)
-
-
-MAINTAINERS_PAGES = "develop"
-"""The folder of ``docs/`` that documents the software for its maintainers (architecture,
-security, benchmarks): its numbers are settings, measurements and counts of tests, not figures
-of the report, so its pages are not audited."""
 
 
 def audit_pages(

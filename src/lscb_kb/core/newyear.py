@@ -318,7 +318,7 @@ def year_page(
         "---\n\n"
         f"# Data for the {year_label(year)} report\n\n"
         f"Every table, figure and record held for {year_label(year)}, straight from the data "
-        "files. Figures not yet filled in show as a dash.\n\n"
+        "files. Figures not yet entered say so.\n\n"
         f"```{{data-year}} {year}\n```\n"
     )
 

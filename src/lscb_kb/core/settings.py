@@ -47,6 +47,13 @@ class Limits:
         return f"[limits] {name} in {SETTINGS_FILE.as_posix()}"
 
 
+MAINTAINERS_PAGES = "develop"
+"""The folder of ``docs/`` that documents the software for its maintainers (architecture,
+security, benchmarks). Its numbers are settings, measurements and counts of tests, not figures
+of the report, so its pages are not audited; and it is not in the site's navigation or search,
+which are for practitioners."""
+
+
 LIMIT_NAMES = ("max_file_bytes", "max_depth", "max_string_chars", "max_values")
 MAX_DEPTH_CEILING = 100
 """The most ``max_depth`` may be set to."""

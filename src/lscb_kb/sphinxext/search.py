@@ -20,6 +20,7 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.models import GlossaryDataset
+from ..core.settings import MAINTAINERS_PAGES
 from .dependencies import derived
 from .nodes import record_title, search_terms, search_ui
 from .reviews import front_matter
@@ -196,10 +198,50 @@ def page_context(
     page = doctree is not None and pagename in app.env.found_docs
     has_ui = page and doctree.next_node(search_ui) is not None
     # The search page is not a result: its examples would match the searches they describe.
-    indexed = page and not has_ui
+    # Nor are the maintainers' pages: the search is for practitioners.
+    maintainers = pagename.partition("/")[0] == MAINTAINERS_PAGES
+    indexed = page and not has_ui and not maintainers
     context["lscb_indexed"] = indexed
     context["lscb_filters"] = page_filters(app.env, pagename) if indexed else []
     context["lscb_search_ui"] = has_ui
+
+
+DESCRIPTION_CHARS = 160
+"""About as much of a summary as search engines show under a result."""
+
+
+def description(doctree: nodes.document) -> str | None:
+    """What a search engine shows under the page: the first paragraph of its text (not of a
+    note, a table, a dataset or a field, nor a line that only names the source), cut at a word
+    to at most :data:`DESCRIPTION_CHARS`."""
+    for para in doctree.findall(nodes.paragraph):
+        parent = para.parent
+        while parent is not None and not isinstance(parent, nodes.section | nodes.document):
+            if isinstance(parent, nodes.Admonition | nodes.table | nodes.container | nodes.field):
+                break
+            parent = parent.parent
+        else:
+            text = " ".join(para.astext().split())
+            if len(text) < 40 or text.startswith("Source:"):  # not a summary, but a citation
+                continue
+            if len(text) <= DESCRIPTION_CHARS:
+                return text
+            cut = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:")
+            return cut + "…"
+    return None
+
+
+def add_description(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A ``<meta name="description">`` for every page that has text to summarise."""
+    del app, pagename, templatename
+    if doctree is None:
+        return
+    summary = description(doctree)
+    if summary:
+        meta = f'<meta name="description" content="{html.escape(summary, quote=True)}">\n'
+        context["metatags"] = context.get("metatags", "") + meta
 
 
 def drop_sphinx_search(app: Sphinx) -> None:
@@ -221,3 +263,4 @@ def setup_search(app: Sphinx) -> None:
     app.add_directive("search-ui", SearchUiDirective)
     app.connect("doctree-resolved", add_search_terms)
     app.connect("html-page-context", page_context)
+    app.connect("html-page-context", add_description)
