@@ -107,6 +107,16 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
+@nox.session(name="open-data")
+def open_data(session: nox.Session) -> None:
+    """Validate the built site's data package and every CSV it describes (frictionless)."""
+    package = BUILD / "html" / "_downloads" / "data" / "datapackage.json"
+    if not package.is_file():
+        session.error(f"{package} is not there: build the site first (nox -s build)")
+    session.install("frictionless>=5.18")
+    session.run("frictionless", "validate", str(package))
+
+
 @nox.session
 def diff(session: nox.Session) -> None:
     """List the figures, records, pages and downloads a change makes: nox -s diff -- origin/main."""

@@ -183,7 +183,7 @@ def test_data_page_lists_every_dataset_with_its_links(charts_built: Built) -> No
     assert "Open Government Licence v3.0" in budget
     assert rows[0].select_one("a[href^='references.html#']") is not None  # the citation
     links = [str(a["href"]) for a in page.select("a.lscb-download")]
-    assert len(links) == 2 * 6
+    assert len(links) == 2 * 6 + 1  # and the data package
     for href in links:
         assert (charts.out / href).is_file(), href
     assert page.select_one("a[href^='https://www.nationalarchives.gov.uk/']") is not None
@@ -228,7 +228,7 @@ def test_downloads_are_the_same_from_parallel_and_serial_builds(
     charts.build(fresh=True, out=serial)
     charts.build(fresh=True, parallel=2, out=parallel)
     files = sorted(p.relative_to(serial) for p in (serial / "_downloads").rglob("*.*"))
-    assert len(files) == 12
+    assert len(files) == 12 + 1  # and the data package
     _match, mismatch, errors = filecmp.cmpfiles(serial, parallel, files, shallow=False)
     assert (mismatch, errors) == ([], [])
 
@@ -304,3 +304,31 @@ def test_a_csv_download_opens_in_excel_with_its_pound_signs(charts_built: Built)
     data = (charts.out / DATA / "budget.expenditure.csv").read_bytes()
     assert "£".encode() in data
     assert "Â£".encode() not in data
+
+
+def test_the_data_package_describes_every_csv_as_it_is_written(charts_built: Built) -> None:
+    """datapackage.json (a Frictionless Data Package): one resource per CSV, whose fields are the
+    file's header in order, typed by unit, with the symbols that stand for figures as missing
+    values, the source's title and the licence. `nox -s open-data` validates it with
+    frictionless."""
+    charts, _result = charts_built
+    base = charts.out / "_downloads" / "data"
+    package = json.loads((base / "datapackage.json").read_text("utf-8"))
+    written = sorted(p.relative_to(base).as_posix() for p in (base).rglob("*.csv"))
+    resources = {r["path"]: r for r in package["resources"]}
+    assert sorted(resources) == written
+    assert len({r["name"] for r in package["resources"]}) == len(written)
+    for path, resource in resources.items():
+        header = next(csv.reader(io.StringIO((base / path).read_text("utf-8-sig"))))
+        assert [f["name"] for f in resource["schema"]["fields"]] == header, path
+        assert {"", "[c]", "not reported"} <= set(resource["schema"]["missingValues"])
+        assert resource["licenses"][0]["path"].startswith("https://")
+    deaths = {
+        f["name"]: f["type"] for f in resources["2009-10/deaths.by-area.csv"]["schema"]["fields"]
+    }
+    assert deaths["Unexpected (number)"] == "integer"
+    assert deaths["build date"] == "date"
+    spent = resources["2009-10/budget.expenditure.csv"]
+    fields = {f["name"]: f["type"] for f in spent["schema"]["fields"]}
+    assert fields["Actual expenditure (£)"] in ("integer", "number")
+    assert spent["sources"][0]["title"].startswith("Annual Report")

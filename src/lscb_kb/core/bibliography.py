@@ -123,3 +123,16 @@ def unshowable_entries(data: BibliographyData) -> list[tuple[str, str]]:
         except Exception as err:  # pybtex's templates raise their own errors for a bad field
             found.append((key, f"the entry '{key}' can not be shown in the references: {err}"))
     return found
+
+
+def titles(path: Path) -> dict[str, str]:
+    """Each entry's title as plain text (braces that keep capitals removed), by key; empty if
+    the bibliography can not be read (the check reports it)."""
+    try:
+        data = parse_string(path.read_text(encoding="utf-8"), "bibtex")
+    except Exception:  # read_keys reports what is wrong with the file
+        return {}
+    return {
+        key: " ".join(entry.fields.get("title", key).replace("{", "").replace("}", "").split())
+        for key, entry in data.entries.items()
+    }

@@ -37,7 +37,7 @@ from ..core.models import (
 from ..core.prose import prose_text
 from ..core.units import UnitSpec
 from ..core.validate import column_spec, row_spec
-from .disclosure import PublishedTable, Suppressed
+from .disclosure import NOT_REPORTED, NOT_YET_ENTERED, PublishedTable, Suppressed
 from .view import NotReported, PublishedView, ShownCell, ShownCorrection, published_view
 
 if TYPE_CHECKING:
@@ -283,6 +283,36 @@ def _row_units(table: Table) -> bool:
     return any(key in row for row in table.rows for key in ("unit", "per"))
 
 
+ROW_UNIT = "row unit (where it differs from the column's)"
+
+
+def _field_type(table: Table, column: Column) -> str:
+    """The Table Schema type of a column's cells, over every row's unit."""
+    specs = {row_spec(column_spec(column), row) for row in table.every_row}
+    units = {spec.unit for spec in specs}
+    if units <= {"count"} or (units <= {"count", "money"} and not any(s.pence for s in specs)):
+        return "integer"
+    if all(spec.numeric for spec in specs):
+        return "number"
+    if units == {"date"}:
+        return "date"
+    return "string"
+
+
+def table_fields(
+    table: Table, view: PublishedView | None = None, year: str | None = None
+) -> list[tuple[str, str]]:
+    """The columns of a table's CSV, each with its Table Schema type (before the build's two)."""
+    fields = [
+        ("key", "string"),
+        *((heading(c, view, year), _field_type(table, c)) for c in table.columns),
+    ]
+    if _row_units(table):
+        fields.append((ROW_UNIT, "string"))
+    fields.append(("source", "string"))
+    return fields
+
+
 def table_contents(
     entry: Entry, name: str, settings: Settings, view: PublishedView | None = None
 ) -> tuple[str, str]:
@@ -295,10 +325,7 @@ def table_contents(
     source = table.source or dataset.source
     mixed = _row_units(table)
     year = entry.year
-    header = ["key", *(heading(c, view, year) for c in table.columns)]
-    if mixed:
-        header.append("row unit (where it differs from the column's)")
-    header.append("source")
+    header = [name for name, _type in table_fields(table, view, year)]
     body: list[list[CsvCell]] = []
     originals = table.every_row
     cells = [*published.rows, *([published.total] if published.total is not None else [])]
@@ -561,11 +588,77 @@ def contents(download: Download, view: PublishedView) -> tuple[str, str]:
     return glossary_contents(entry, settings)
 
 
+DATA_PACKAGE = DOWNLOADS_DIR / "datapackage.json"
+"""The Frictionless Data Package that describes every CSV download."""
+BUILD_FIELDS = (("built from commit", "string"), ("build date", "date"))
+"""The two columns every CSV gets when the build writes it (:func:`lscb_kb.provenance.stamp`)."""
+
+
+def _resource_name(download: Download) -> str:
+    """A data package resource name: lower case, digits, '-', '_' and '.' only."""
+    return download.stem.relative_to(DOWNLOADS_DIR).as_posix().replace("/", ".")
+
+
+def data_package(catalogue: Catalogue, view: PublishedView, csvs: dict[str, str]) -> str:
+    """The Frictionless Data Package (``datapackage.json``) of the CSV downloads *csvs* (path in
+    the output -> text): a Table Schema per file, with each column's type (its heading names
+    its unit); the symbols a hidden, not reported or not yet entered figure is written as, as
+    missing values; the source's title and section; the licence."""
+    from ..core.bibliography import titles  # noqa: PLC0415
+
+    settings = catalogue.settings
+    sources = titles(settings.bibliography_path)
+    licence = {"name": "OGL-UK-3.0", "title": settings.licence, "path": settings.licence_url}
+    missing = ["", view.policy.symbol, NOT_REPORTED, NOT_YET_ENTERED]
+    resources = []
+    for entry in sorted_entries(catalogue):
+        dataset = entry.dataset
+        for download in downloads_of(entry):
+            path = download.path("csv")
+            header = next(csv.reader(io.StringIO(csvs[path])))
+            if isinstance(dataset, TablesDataset) and download.table is not None:
+                table = dataset.tables[download.table]
+                typed = dict(table_fields(table, view, entry.year))
+                key = table.source or dataset.source
+                section = table.section or dataset.section
+            else:
+                typed = {}
+                key = str(getattr(dataset, "source", "") or "")
+                section = getattr(dataset, "section", None)
+            fields = [{"name": name, "type": typed.get(name, "string")} for name in header]
+            fields += [{"name": name, "type": kind} for name, kind in BUILD_FIELDS]
+            resource: dict[str, Any] = {
+                "name": _resource_name(download),
+                "path": PurePosixPath(path).relative_to(DOWNLOADS_DIR).as_posix(),
+                "title": view.text(download.title, entry.year),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "licenses": [licence],
+                "schema": {"fields": fields, "missingValues": missing},
+            }
+            if key:  # its title only: an address in the bibliography is the link policy's
+                title = sources.get(key, key) + (f", section {section}" if section else "")
+                resource["sources"] = [{"title": title}]
+            resources.append(resource)
+    package = {
+        "name": "lscb-knowledge-base",
+        "title": "The board's figures, tables and registers",
+        "licenses": [licence],
+        "resources": resources,
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
 def all_files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
-    """Every download as (path inside the output, text), in a fixed order."""
+    """Every download as (path inside the output, text), in a fixed order; the data package
+    that describes the CSV files last."""
     view = published_view(catalogue)
+    csvs: dict[str, str] = {}
     for entry in sorted_entries(catalogue):
         for download in downloads_of(entry):
             csv_text, json_text = contents(download, view)
+            csvs[download.path("csv")] = csv_text
             yield download.path("csv"), csv_text
             yield download.path("json"), json_text
+    yield DATA_PACKAGE.as_posix(), data_package(catalogue, view, csvs)

@@ -24,7 +24,13 @@ from sphinx.util.osutil import relative_uri
 
 from ..core.hygiene import year_label
 from ..provenance import build_info, stamp
-from ..published.export import DOWNLOADS_DIR, all_files, downloads_of, sorted_entries
+from ..published.export import (
+    DATA_PACKAGE,
+    DOWNLOADS_DIR,
+    all_files,
+    downloads_of,
+    sorted_entries,
+)
 from .nodes import data_download
 from .shared import LscbDirective, cite, get_catalogue, table_skeleton, write_if_changed
 
@@ -115,6 +121,21 @@ class DataCatalogueDirective(LscbDirective):
             "headings give the unit of each figure, and every row names its source."
         )
         container += licence
+        package = nodes.paragraph()
+        package += nodes.Text("For software, ")
+        package += data_download(
+            "",
+            "datapackage.json",
+            lscb_download=DATA_PACKAGE.as_posix(),
+            reftitle="Every CSV download, described as a Frictionless Data Package",
+            classes=["lscb-download"],
+        )
+        package += nodes.Text(
+            " describes every CSV file as a Frictionless Data Package: each column's type, "
+            "the symbols that stand for a figure hidden, not reported or not yet entered, the "
+            "source and the licence."
+        )
+        container += package
         years: dict[str | None, list[Entry]] = {}
         for entry in entries:
             years.setdefault(entry.year, []).append(entry)
