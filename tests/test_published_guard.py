@@ -133,3 +133,27 @@ def test_obfuscated_identifiers_never_pass_the_published_guard(
 def test_a_clean_site_publishes_no_personal_data(built_root: Callable[[str], Built]) -> None:
     project, _result = built_root("basic")
     assert personal_data_problems(project.out, project.root, project.root / "docs") == []
+
+
+@pytest.mark.xdist_group("shipped-site")
+def test_one_reading_of_a_written_page_gives_what_the_two_checks_read(shipped_site: Built) -> None:
+    """The build reads each written page once for the link and script checks and the
+    personal data guard: the same findings and the same text as two readings."""
+    from lscb_kb.checks.site import _Reader, read_written, visible_text  # noqa: PLC0415
+    from lscb_kb.core.policy import load_policy  # noqa: PLC0415
+
+    site, _result = shipped_site
+    policy = load_policy(site.root)
+    samples = [
+        '<p onclick="x()">a &amp; b<script>alert(1)</script><img alt="Ring 07700 900123"></p>',
+        '<svg><a href="javascript:x()"><text>4 children</text></a><style>p{}</style></svg>',
+    ]
+    pages = [p for p in site.out.rglob("*.html") if "pagefind" not in p.parts]
+    assert len(pages) > 50
+    for text in [*samples, *(p.read_text("utf-8") for p in pages)]:
+        reader = _Reader(policy)
+        reader.script_is_data = False
+        reader.feed(text)
+        reader.close()
+        assert read_written(text, policy) == (reader.found, visible_text(text))
+    assert read_written(samples[0], policy)[0], "the sample has findings"

@@ -125,11 +125,18 @@ class _Reader(HTMLParser):
 
 def html_problems(text: str, policy: SafetyPolicy) -> list[tuple[int, str]]:
     """What the written page *text* does that the site never publishes, each at its line."""
-    reader = _Reader(policy)
+    return read_written(text, policy)[0]
+
+
+def read_written(text: str, policy: SafetyPolicy) -> tuple[list[tuple[int, str]], str]:
+    """One reading of a written page: what it does that the site never publishes, each at its
+    line (:func:`html_problems`), and the text a reader or a search indexer gets from it
+    (:func:`visible_text`)."""
+    reader = _WrittenPage(policy)
     reader.script_is_data = False
     reader.feed(text)
     reader.close()
-    return reader.found
+    return reader.found, html.unescape("".join(reader.parts))
 
 
 def written_files(site: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
@@ -138,8 +145,12 @@ def written_files(site: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
             yield path
 
 
-def check_html_files(site: Path, policy: SafetyPolicy, docs: Path | None = None) -> list[Problem]:
-    """The link and script checks over every HTML and SVG file under *site*."""
+def check_html_files(
+    site: Path, policy: SafetyPolicy, docs: Path | None = None, texts: dict[Path, str] | None = None
+) -> list[Problem]:
+    """The link and script checks over every HTML and SVG file under *site*. With *texts*,
+    the text of each file read is kept in it, for :func:`personal_data_problems` (one
+    reading of each file serves both)."""
     problems: list[Problem] = []
     for path in written_files(site, (".html", ".htm", ".svg", ".xhtml")):
         if "pagefind" in path.relative_to(site).parts:
@@ -149,7 +160,10 @@ def check_html_files(site: Path, policy: SafetyPolicy, docs: Path | None = None)
         except (OSError, UnicodeDecodeError):
             continue
         source = _source_of(site, path, docs)
-        for line, message in html_problems(text, policy):
+        found, visible = read_written(text, policy)
+        if texts is not None:
+            texts[path] = visible.removeprefix("\ufeff")
+        for line, message in found:
             where = f"in {display_path(path)}:{line}" if source != display_path(path) else ""
             problems.append(Problem(source, 1 if where else line, 0, where, message, RULE))
     return problems
@@ -208,35 +222,70 @@ BREAK = "\n\u00a6\n"
 that digits on either side never join into one number)."""
 
 
+class _TextParts:
+    """Collects the text a reader or a search indexer gets from HTML or SVG."""
+
+    parts: list[str]
+    skip: int
+
+    def text_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag not in INLINE:
+            self.parts.append(BREAK)
+        for name, value in attrs:
+            if value and (name in TEXT_ATTRIBUTES or name.startswith("data-")):
+                self.parts.extend((BREAK, value, BREAK))
+
+    def text_end(self, tag: str) -> None:
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+        if tag not in INLINE:
+            self.parts.append(BREAK)
+
+    def text_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+class _Text(_TextParts, HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.text_start(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.text_end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text_data(data)
+
+
+class _WrittenPage(_TextParts, _Reader):
+    """The link and script checks and the text, in one pass over a written page."""
+
+    def __init__(self, policy: SafetyPolicy) -> None:
+        super().__init__(policy)
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        self.text_start(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        self.text_end(tag)
+
+    def handle_data(self, data: str) -> None:
+        super().handle_data(data)
+        self.text_data(data)
+
+
 def visible_text(markup: str) -> str:
     """The text a reader or a search indexer gets from HTML or SVG: every text node and every
     textual attribute value, entities decoded, scripts and styles left out."""
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.skip = 0
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag in ("script", "style"):
-                self.skip += 1
-            if tag not in INLINE:
-                self.parts.append(BREAK)
-            for name, value in attrs:
-                if value and (name in TEXT_ATTRIBUTES or name.startswith("data-")):
-                    self.parts.extend((BREAK, value, BREAK))
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag in ("script", "style") and self.skip:
-                self.skip -= 1
-            if tag not in INLINE:
-                self.parts.append(BREAK)
-
-        def handle_data(self, data: str) -> None:
-            if not self.skip:
-                self.parts.append(data)
-
     reader = _Text()
     reader.feed(markup)
     reader.close()
@@ -323,7 +372,9 @@ class _Sources:
         return None
 
 
-def _published_text(path: Path) -> str:
+def _published_text(path: Path, texts: dict[Path, str] | None = None) -> str:
+    if texts is not None and path in texts:
+        return texts[path]
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".html", ".htm", ".svg", ".xml"):
         return visible_text(text)
@@ -352,9 +403,12 @@ def _published_text(path: Path) -> str:
     return text
 
 
-def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> list[Problem]:
+def personal_data_problems(
+    site: Path, root: Path, docs: Path | None = None, texts: dict[Path, str] | None = None
+) -> list[Problem]:
     """The personal data guard over what *site* publishes: every page's text and attribute
-    values (what the search index reads too), every download, every chart's text.
+    values (what the search index reads too), every download, every chart's text. *texts*
+    holds pages already read (by :func:`check_html_files`), which are not read again.
 
     Each finding is reported where it was typed (the page or data file, found by its
     normalised text), or else at the page or file that published it.
@@ -373,7 +427,7 @@ def personal_data_problems(site: Path, root: Path, docs: Path | None = None) -> 
         if relative.parts and relative.parts[0] in _NOT_CONTENT:
             continue
         try:
-            text = _published_text(path)
+            text = _published_text(path, texts)
         except (OSError, UnicodeDecodeError):
             continue
         findings = scan_published_text(text, guard)

@@ -341,10 +341,11 @@ def check_written_site(app: Sphinx, exception: Exception | None) -> None:
 
     policy = get_policy(app.env)
     site, docs = Path(app.outdir), Path(app.srcdir)
-    for problem in check_html_files(site, policy, docs):
+    texts: dict[Path, str] = {}  # each page read once, for both checks
+    for problem in check_html_files(site, policy, docs, texts):
         where = f"{problem.where}: " if problem.where else ""
         warn(f"{where}{problem.message}", LscbWarning.SAFETY, problem.location)
-    for problem in personal_data_problems(site, project_root(app.env), docs):
+    for problem in personal_data_problems(site, project_root(app.env), docs, texts):
         warn(f"{problem.where}: {problem.message}", LscbWarning.PERSONAL, problem.location)
 
 
