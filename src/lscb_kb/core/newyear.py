@@ -8,8 +8,9 @@
 * every reporting year named in a title, label, period or text cell is moved on by the years
   between the two ("2008/09" becomes "2009/10", "2009/10" becomes "2010/11"), except inside a
   quotation of the last report, which :func:`still_to_do` lists for rewording;
-* every source becomes a placeholder for the new year's report, which the check refuses until
-  the report is in ``data/references.bib`` and its key replaces the placeholder;
+* every file's source becomes ``report-<year>``, the key under which the new year's report is
+  to be added to ``data/references.bib`` (the check asks for it until it is there), and the
+  last report's sources and section numbers of tables and figures are dropped;
 * consistency rules are kept (a rule over empty figures is not checked until they are filled);
 * the discrepancy register is not carried: each year records its own;
 * a page for the new year is added under ``docs/years/``, which the navigation lists.
@@ -34,6 +35,7 @@ from .hygiene import is_year_folder, year_folder_problem, year_label
 from .models import FiguresDataset, RegisterDataset, TablesDataset
 from .problems import LscbError, PathPart, Problem, display_path
 from .settings import Settings
+from .validate import blank_figures
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, Entry
@@ -145,6 +147,8 @@ def _new_table(table: CommentedMap) -> bool:
 
 
 def _carry_records(records: CommentedSeq, old: str) -> CommentedSeq:
+    """The records of the register of year *old* (``2009-10``) that are still open."""
+    label = year_label(old)
     kept = CommentedSeq()
     for record in records:
         if record.get("status") in CLOSED:
@@ -153,15 +157,15 @@ def _carry_records(records: CommentedSeq, old: str) -> CommentedSeq:
         history.append(
             CommentedMap(
                 [
-                    ("period", old),
+                    ("period", label),
                     ("status", record["status"]),
-                    ("note", f"status at the end of {old}"),
+                    ("note", f"status at the end of {label}"),
                 ]
             )
         )
         record["history"] = history
         record["status"] = CARRIED
-        _pin_figures(record, old.replace("/", "-"))
+        _pin_figures(record, old)
         kept.append(record)
     return kept
 
@@ -242,7 +246,7 @@ def new_document(document: CommentedMap, old: str, new: str) -> CommentedMap | N
             figure.pop("not_reported", None)
         document["not_yet_entered"] = True
     elif kind == "register":
-        carried = _carry_records(document["records"], year_label(old))
+        carried = _carry_records(document["records"], old)
         if not carried:
             return None
         document["records"] = carried
@@ -358,25 +362,6 @@ def _wording(entry: Entry) -> Iterator[tuple[tuple[PathPart, ...], str]]:
             yield ("figures", name, "label"), figure.label
 
 
-def _blanks(dataset: TablesDataset | FiguresDataset) -> int:
-    from .validate import column_spec, row_spec  # noqa: PLC0415
-
-    if isinstance(dataset, FiguresDataset):
-        return sum(
-            1
-            for f in dataset.figures.values()
-            if f.value is None and f.formula is None and f.not_reported is None
-        )
-    count = 0
-    for table in dataset.tables.values():
-        for row in table.every_row:
-            for column in table.columns:
-                spec = row_spec(column_spec(column), row)
-                if spec.numeric and row.get(column.key) is None:
-                    count += 1
-    return count
-
-
 def _earlier_ids(catalogue: Catalogue, entry: Entry) -> set[str]:
     """The ids of the records of *entry*'s register in earlier years."""
     ids: set[str] = set()
@@ -408,7 +393,7 @@ def still_to_do(catalogue: Catalogue) -> list[Problem]:
             out.append(Problem(shown, line, at if column else 0, "", message, "to-do"))
 
         if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.not_yet_entered:
-            blanks = _blanks(dataset)
+            blanks = blank_figures(dataset)
             note(
                 ("not_yet_entered",),
                 f"{blanks} figure{'s' if blanks != 1 else ''} not yet entered; the site shows "

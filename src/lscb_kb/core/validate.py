@@ -152,7 +152,7 @@ def validate_document(
     elif isinstance(dataset, FiguresDataset):
         problems.extend(_check_figures(located, dataset.figures, dataset.not_yet_entered))
     if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.not_yet_entered:
-        if not _has_blank(dataset):
+        if not blank_figures(dataset):
             problems.append(
                 located.problem(
                     ("not_yet_entered",),
@@ -179,15 +179,27 @@ def column_spec(column: Any) -> UnitSpec:
     return UnitSpec(unit=column.unit, per=column.per, pence=column.pence)
 
 
-def _has_blank(dataset: TablesDataset | FiguresDataset) -> bool:
+def blank_figures(dataset: TablesDataset | FiguresDataset) -> int:
+    """How many figures of a file are still blank: null, not worked out by a formula, and
+    without a reason the report gives none (``not_reported``)."""
     if isinstance(dataset, FiguresDataset):
-        return any(f.value is None and f.formula is None for f in dataset.figures.values())
+        return sum(
+            1
+            for f in dataset.figures.values()
+            if f.value is None and f.formula is None and f.not_reported is None
+        )
+    count = 0
     for table in dataset.tables.values():
         for row in table.every_row:
             for column in table.columns:
-                if row_spec(column_spec(column), row).numeric and row.get(column.key) is None:
-                    return True
-    return False
+                cell = f"{key_of(row)}/{column.key}"
+                if (
+                    row_spec(column_spec(column), row).numeric
+                    and row.get(column.key) is None
+                    and cell not in table.not_reported
+                ):
+                    count += 1
+    return count
 
 
 def _check_table(
