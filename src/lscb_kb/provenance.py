@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .core.units import day_text
+
 
 @dataclass(frozen=True)
 class BuildInfo:
@@ -31,7 +33,7 @@ class BuildInfo:
 
     @property
     def date_text(self) -> str:
-        return f"{self.date.day} {self.date:%B %Y}"
+        return day_text(self.date)
 
 
 def _git_commit(root: Path) -> str | None:

@@ -92,6 +92,11 @@ def check_value(value: Cell, spec: UnitSpec) -> str | None:
     return None
 
 
+def day_text(day: dt.date) -> str:
+    """A day as the site writes one: ``1 December 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def format_value(value: Cell, spec: UnitSpec) -> str:
     """Write *value* as the page shows it: ``£81,751``, ``73.5%``, ``85.5 per 1,000``."""
     if value is None:
@@ -101,7 +106,7 @@ def format_value(value: Cell, spec: UnitSpec) -> str:
         return str(value)
     if unit == "date":
         assert isinstance(value, dt.date)
-        return f"{value.day} {value:%B %Y}"
+        return day_text(value)
     assert isinstance(value, int | Decimal)
     number = Decimal(int(value)) if isinstance(value, bool) else Decimal(value)
     if unit == "money":

@@ -45,6 +45,7 @@ from ..core.models import (
 )
 from ..core.problems import Problem
 from ..core.settings import Settings
+from ..core.units import day_text
 from ..core.validate import column_spec, row_spec
 from ..core.yamlload import Located
 
@@ -482,7 +483,7 @@ def publishable_ref(ref: FigureRef, policy: Policy) -> tuple[Status, PublishedCe
 def describe_publication(info: PublishedInFull) -> str:
     """The sentence a page prints for a dataset published in full."""
     when = info.when
-    shown = f"{when.day} {when:%B %Y}" if isinstance(when, dt.date) else str(when)
+    shown = day_text(when) if isinstance(when, dt.date) else str(when)
     reason = info.reason.rstrip(".")
     return f"Shown in full, though about individual children: {reason} (published {shown})."
 

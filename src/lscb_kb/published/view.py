@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.models import Cell, FiguresDataset, Table, TablesDataset, key_of
-from ..core.units import UnitSpec, format_value
+from ..core.units import UnitSpec, day_text, format_value
 from ..core.validate import column_spec, row_spec
 from .disclosure import (
     NOT_REPORTED,
@@ -155,8 +155,7 @@ class ShownCorrection:
         """What a page says beside the figure, in the legend at its end."""
         return (
             f"{self.label}: published as {self.published}, corrected to {self.now} on "
-            f"{self.corrected.day} {self.corrected:%B %Y}. {self.reason} (Decided by "
-            f"{self.decided_by}.)"
+            f"{day_text(self.corrected)}. {self.reason} (Decided by {self.decided_by}.)"
         )
 
 

@@ -28,6 +28,7 @@ from docutils import nodes
 
 from ..core.hygiene import year_label
 from ..core.models import ErrataRegister
+from ..core.units import day_text
 from ..provenance import build_info
 from .shared import LscbDirective, get_catalogue, get_view, table_skeleton, write_if_changed
 
@@ -75,7 +76,7 @@ class DataCorrectionsDirective(LscbDirective):
                 f"{correction.label} ({year_label(correction.year)})",
                 correction.published,
                 correction.now,
-                _day(correction.corrected),
+                day_text(correction.corrected),
                 correction.reason,
                 correction.decided_by,
             ):
@@ -84,10 +85,6 @@ class DataCorrectionsDirective(LscbDirective):
                 row += cell
             body += row
         return [table, feed]
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def feed_xml(corrections: list[ShownCorrection], page: str, title: str, updated: dt.date) -> str:

@@ -68,9 +68,13 @@ def corrected_node(figure: nodes.inline, correction: ShownCorrection) -> nodes.i
     says what was published before, when and why it was corrected, and who decided."""
     box = nodes.inline("", "", classes=["lscb-corrected"], lscb_corrected=correction.sentence)
     box += figure
-    box += nodes.Text(" ")
-    box += nodes.inline("(corrected)", "(corrected)", classes=[CORRECTED_MARK])
+    box += corrected_mark()
     return box
+
+
+def corrected_mark() -> list[nodes.Node]:
+    """The words written after a figure corrected since publication, in prose or a table."""
+    return [nodes.Text(" "), nodes.inline("(corrected)", "(corrected)", classes=[CORRECTED_MARK])]
 
 
 class FigureRole(LscbRole):

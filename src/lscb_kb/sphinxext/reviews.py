@@ -23,6 +23,7 @@ from ..checks.reviews import (
     review_of,
     review_settings,
 )
+from ..core.units import day_text
 from .dependencies import derived
 from .shared import LscbWarning, project_root, warn
 
@@ -76,7 +77,7 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _long_date(value: Any) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return day_text(value)
 
 
 def page_context(

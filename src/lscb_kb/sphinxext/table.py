@@ -28,7 +28,7 @@ from .disclosure import (
     published_note,
     suppressed_node,
 )
-from .figure import CORRECTED_MARK, not_reported_node
+from .figure import corrected_mark, not_reported_node
 from .provenance import edit_url
 from .shared import LscbDirective, cite, get_view, plain_prose, prose_nodes, table_skeleton
 
@@ -104,8 +104,7 @@ def render_table(
             if address is not None and corrected(address) is not None:
                 para = cell.children[0]
                 assert isinstance(para, nodes.paragraph)
-                para += nodes.Text(" ")
-                para += nodes.inline("(corrected)", "(corrected)", classes=[CORRECTED_MARK])
+                para += corrected_mark()
             tr += cell
         body += tr
     return node
@@ -139,9 +138,9 @@ def dataset_table(
     dataset = entry.dataset
     assert isinstance(dataset, TablesDataset)
     table = dataset.tables[name]
-    published = get_view(directive.env).table(entry, name)
-    prefix = f"{entry.year}:{entry.id}.{name}" if entry.year else f"{entry.id}.{name}"
     view = get_view(directive.env)
+    published = view.table(entry, name)
+    prefix = f"{entry.year}:{entry.id}.{name}" if entry.year else f"{entry.id}.{name}"
     table_node = render_table(
         table,
         caption or table.title,
