@@ -17,6 +17,9 @@ BUILD = ROOT / "build"
 SPHINX = ["-c", "conf", "-n", "-W", "--keep-going"]
 
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+# Compile each installed module once, at install, as pip does: otherwise every worker and every
+# command the tests run compiles the same modules again on its first import.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 
 def _install(session: nox.Session, *extras: str) -> None:

@@ -132,6 +132,9 @@ def _rebrand(text: str, prefix: str, ids: set[str], keep_conf_rules: bool) -> st
     """
     if not prefix and keep_conf_rules:
         return text
+    if prefix:
+        # Data prose refers to figures as pages do: the board's figures, not the first board's.
+        text = _rewrite_figs(text, None, prefix, ids)
     from io import StringIO  # noqa: PLC0415
 
     from ruamel.yaml import YAML  # noqa: PLC0415
@@ -192,11 +195,15 @@ def _rewrite_address(address: str, year: str | None, prefix: str, ids: set[str])
     return f"{year}:{rest}" if year else rest
 
 
-def _rewrite_page(text: str, year: str | None, prefix: str, ids: set[str]) -> str:
+def _rewrite_figs(text: str, year: str | None, prefix: str, ids: set[str]) -> str:
     def fig(match: re.Match[str]) -> str:
         return f"{{fig}}`{_rewrite_address(match.group(1).strip(), year, prefix, ids)}`"
 
-    text = _FIG_ROLE.sub(fig, text)
+    return _FIG_ROLE.sub(fig, text)
+
+
+def _rewrite_page(text: str, year: str | None, prefix: str, ids: set[str]) -> str:
+    text = _rewrite_figs(text, year, prefix, ids)
     out = []
     for line in text.splitlines(keepends=True):
         match = _DATA_DIRECTIVE.match(line.rstrip("\n"))
