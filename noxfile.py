@@ -106,7 +106,7 @@ def browser(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks; write benchmarks/results.json and docs/develop/benchmarks.md."""
-    _install(session, "bench")
+    _install(session, "bench", "serve")  # serve: the preview's latency is measured too
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
@@ -142,19 +142,7 @@ def new_year(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Preview the site while editing: rebuilds when a page or a data file changes."""
+    """Preview the site while editing: problems on every page, rebuilt on every save."""
     _install(session, "serve")
-    session.run(
-        "sphinx-autobuild",
-        "-c",
-        "conf",
-        "-n",
-        "--keep-going",
-        "--watch",
-        "data",
-        "--watch",
-        "conf",
-        "docs",
-        str(BUILD / "serve"),
-        *session.posargs,
-    )
+    # lscb-kb serve: src/lscb_kb/preview.py. Pass --port N to serve elsewhere than 8000.
+    session.run("lscb-kb", "serve", *session.posargs)

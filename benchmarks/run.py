@@ -185,14 +185,19 @@ def overhead_and_peer(work: Path, runs: int) -> tuple[dict[str, Any], Path]:
     }, work / "ours-html"
 
 
-def _edit_place(site: Path, dataset: str, year: str | None = None) -> tuple[Path, int, int, str]:
-    """Where a number of *dataset* that no rule uses is typed: file, line, column, text."""
+def _edit_place(
+    site: Path, dataset: str, year: str | None = None, *, outside_rules: bool = True
+) -> tuple[Path, int, int, str]:
+    """Where a number of *dataset* that no rule uses (or any, unless *outside_rules*) is
+    typed: file, line, column, text."""
     from lscb_kb.core import Catalogue  # noqa: PLC0415
 
     catalogue = Catalogue.load(site)
     entry = catalogue.entry(dataset, year)
     used: set[str] = set()
     try:
+        if not outside_rules:
+            raise ImportError  # no figure is left out
         from lscb_kb.checks.rules import evaluate  # noqa: PLC0415
 
         outcomes, _problems = evaluate(catalogue)
@@ -321,6 +326,78 @@ def incremental_shipped(work: Path, runs: int) -> dict[str, Any]:
         "pages_reread": reread[-1],
         "pages_using": expected,
     }
+
+
+PREVIEW_DATASETS = ("budget", EDIT_DATASET)
+"""Edited for the preview's latency: the budget (a figure on a few pages), then the file most
+pages use."""
+
+
+def preview_latency(work: Path, runs: int) -> dict[str, Any]:
+    """``lscb-kb serve`` on the shipped site: from saving a data file to the refreshed page.
+
+    The preview server runs as an editor runs it. Each run saves one changed number, then asks
+    ``/_preview/problems?after=N`` as the previewed page does (it answers once build N+1 is
+    done, and the page reloads), then fetches a page that shows the figure and checks that it
+    shows the new value. The time is from just before the save to that page's last byte.
+    """
+    import urllib.request  # noqa: PLC0415
+
+    site = work / "preview"
+    copy_project(site)
+    cmd = [sys.executable, "-m", "lscb_kb.cli", "--root", str(site), "serve", "--port", "0"]
+    cmd += ["--out", str(work / "preview-build")]
+    env = {**os.environ, "PYTHONHASHSEED": "0", "NO_COLOR": "1"}
+    proc = subprocess.Popen(cmd, cwd=site, stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    base = ""
+    for line in proc.stdout:
+        match = re.search(r"Serving on (http://\S+/)", line)
+        if match:
+            base = match.group(1)
+            break
+    if not base:
+        raise SystemExit(f"the preview server did not start: exit {proc.wait()}")
+
+    def get(path: str) -> bytes:
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            return response.read()
+
+    results: dict[str, Any] = {}
+    try:
+        for dataset in PREVIEW_DATASETS:
+            # A rule may then find the figures disagree: the preview shows that too.
+            path, line, column, original = _edit_place(site, dataset, outside_rules=False)
+            page = f"years/{path.parent.name}/index.html"
+            times: list[float] = []
+            built: list[float] = []
+            try:
+                for i in range(runs):
+                    build = json.loads(get("_preview/problems"))["build"]
+                    start = time.perf_counter()
+                    value = _toggle(path, line, column, original, i + 1)
+                    state = json.loads(get(f"_preview/problems?after={build}"))
+                    shown = get(page).decode("utf-8")
+                    times.append(time.perf_counter() - start)
+                    built.append(state["seconds"])
+                    if state["build"] <= build or f"{int(value):,}" not in shown:
+                        raise SystemExit(f"the preview did not show {value} on {page}")
+                    log(f"preview, {dataset} {i + 1}/{runs}: {times[-1]:.2f} s")
+            finally:
+                _toggle(path, line, column, original, 0)
+                json.loads(
+                    get(f"_preview/problems?after={json.loads(get('_preview/problems'))['build']}")
+                )
+            results[dataset] = {
+                "edited": f"{path.relative_to(site)}:{line}:{column}",
+                "latency_s": stats(times),
+                "build_s": stats(built),
+                "pages_read": state["read"],
+            }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return results
 
 
 def scale(
@@ -614,6 +691,23 @@ def write_page(results: dict[str, Any]) -> str:
         f"Pages re-read: {', '.join(i['pages_reread'])}. Pages that name the file or read every "
         f"file: {', '.join(i['pages_using'])}.",
     ]
+    if "preview" in results:
+        lines += [
+            "",
+            "## Preview",
+            "",
+            "`lscb-kb serve` on the shipped site: from saving one changed number to the refreshed "
+            "page, as the previewed page sees it (it asks the server for the next build, reloads, "
+            "and the page shows the new value).",
+            "",
+            "| data file edited | save to refreshed page | the build | pages read |",
+            "| --- | --- | --- | --- |",
+        ]
+        for p in results["preview"].values():
+            lines.append(
+                f"| `{p['edited']}` | {_fmt(p['latency_s'])} | {_fmt(p['build_s'])} | "
+                f"{p['pages_read']} |"
+            )
     s = results["scale"]
     lines += [
         "",
@@ -755,6 +849,7 @@ def main(argv: list[str] | None = None) -> int:
     results["overhead"], ours_html = overhead_and_peer(work, args.runs)
     results["weight"] = weights(ours_html)
     results["incremental"] = incremental_shipped(work, args.runs)
+    results["preview"] = preview_latency(work, args.runs)
     sizes = parse_sizes(args.sizes)
     incremental = tuple(int(x) for x in args.incremental_size.split("x"))
     results["scale"] = scale(work, sizes, incremental, parallel, args.parallel_runs)  # type: ignore[arg-type]
@@ -781,6 +876,8 @@ def main(argv: list[str] | None = None) -> int:
         "incremental_over_noop": results["incremental"]["incremental_over_noop"],
         "incremental_ratio": mid.get("incremental_ratio"),
         "incremental_pages_reread": results["incremental"]["incremental_pages_reread"],
+        "preview_latency_s": results["preview"]["budget"]["latency_s"]["median"],
+        "preview_latency_most_used_s": results["preview"][EDIT_DATASET]["latency_s"]["median"],
         "pages_using_file": results["incremental"]["pages_using_file"],
         "per_page_growth": results["scale"]["per_page_growth"],
         "parallel_speedup": par.get("parallel", {}).get("speedup_wall"),

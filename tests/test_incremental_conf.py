@@ -38,6 +38,19 @@ reason = "The board published these figures in its annual report in 2010."
 decided = "2026-11-27"
 """
 
+DERIVED = """kind: figures
+id: derived
+title: Worked out from the budget
+period: 2009/10
+source: report-2010
+figures:
+  left-after-staff:
+    value: null
+    formula: budget.expenditure/total/actual - budget.expenditure/employees/actual
+    unit: money
+    label: Spent on other than staff
+"""
+
 BULLYING = "  - key: bullying\n    label: Bullying\n    description: Bullying and discrimination.\n"
 
 
@@ -207,6 +220,20 @@ CASES: dict[str, Case] = {
         "basic",
         replace("data/2009-10/indicators.yaml", "unit: percentage", "unit: percent"),
         replace("data/2009-10/indicators.yaml", "unit: percent}", "unit: percentage}"),
+    ),
+    # A figure worked out from another file's: the page shows only the file with the formula,
+    # and Sphinx reads it again only for a change to that file (see pages_decided_elsewhere).
+    "figure worked out from another file": Case(
+        "basic",
+        replace("data/2009-10/budget.yaml", "actual: 81751", "actual: 81651"),
+        steps(
+            write("data/2009-10/derived.yaml", DERIVED),
+            replace(
+                "docs/plain.md",
+                "This page uses no data.",
+                "Left after staff: {fig}`derived/left-after-staff`.",
+            ),
+        ),
     ),
     "glossary": Case(
         "reviews",

@@ -208,6 +208,18 @@ def _date_arg(text: str) -> object:
         raise argparse.ArgumentTypeError(message) from None
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview the site while editing: problems on every page, rebuilt on every save."""
+    try:
+        from .preview import serve  # noqa: PLC0415
+    except ImportError as err:  # the preview's file watcher is an optional dependency
+        print(f"lscb-kb serve needs {err.name}: pip install -e '.[serve]' (or use nox -s serve)")
+        return 2
+    root = _root(args)
+    out = Path(args.out) if args.out else root / "build" / "serve"
+    return serve(root, out, args.host, args.port)
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     """Write the JSON Schemas of the data files into conf/schemas/."""
     from .schema import write_schemas  # noqa: PLC0415
@@ -290,6 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--today", type=_date_arg, help="the date to judge by (default: today)")
     review.set_defaults(func=cmd_review)
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
+    serve.add_argument("--host", default="127.0.0.1", help="where to serve (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0: any)")
+    serve.add_argument("--out", help="where to build (default: build/serve)")
+    serve.set_defaults(func=cmd_serve)
     schemas = sub.add_parser("schemas", help=cmd_schemas.__doc__)
     schemas.set_defaults(func=cmd_schemas)
     return parser

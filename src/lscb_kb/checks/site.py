@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -139,20 +139,30 @@ def read_written(text: str, policy: SafetyPolicy) -> tuple[list[tuple[int, str]]
     return reader.found, html.unescape("".join(reader.parts))
 
 
-def written_files(site: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+Selection = Callable[[Path], bool]
+"""Which written files a check reads (every file when none is given)."""
+
+
+def written_files(
+    site: Path, suffixes: tuple[str, ...], only: Selection | None = None
+) -> Iterator[Path]:
     for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix.lower() in suffixes:
+        if path.is_file() and path.suffix.lower() in suffixes and (only is None or only(path)):
             yield path
 
 
 def check_html_files(
-    site: Path, policy: SafetyPolicy, docs: Path | None = None, texts: dict[Path, str] | None = None
+    site: Path,
+    policy: SafetyPolicy,
+    docs: Path | None = None,
+    texts: dict[Path, str] | None = None,
+    only: Selection | None = None,
 ) -> list[Problem]:
-    """The link and script checks over every HTML and SVG file under *site*. With *texts*,
-    the text of each file read is kept in it, for :func:`personal_data_problems` (one
-    reading of each file serves both)."""
+    """The link and script checks over every HTML and SVG file under *site* (or those that
+    *only* selects). With *texts*, the text of each file read is kept in it, for
+    :func:`personal_data_problems` (one reading of each file serves both)."""
     problems: list[Problem] = []
-    for path in written_files(site, (".html", ".htm", ".svg", ".xhtml")):
+    for path in written_files(site, (".html", ".htm", ".svg", ".xhtml"), only):
         if "pagefind" in path.relative_to(site).parts:
             continue  # Pagefind's own UI, from the pagefind package
         try:
@@ -404,11 +414,16 @@ def _published_text(path: Path, texts: dict[Path, str] | None = None) -> str:
 
 
 def personal_data_problems(
-    site: Path, root: Path, docs: Path | None = None, texts: dict[Path, str] | None = None
+    site: Path,
+    root: Path,
+    docs: Path | None = None,
+    texts: dict[Path, str] | None = None,
+    only: Selection | None = None,
 ) -> list[Problem]:
     """The personal data guard over what *site* publishes: every page's text and attribute
-    values (what the search index reads too), every download, every chart's text. *texts*
-    holds pages already read (by :func:`check_html_files`), which are not read again.
+    values (what the search index reads too), every download, every chart's text (or the
+    files that *only* selects). *texts* holds pages already read (by
+    :func:`check_html_files`), which are not read again.
 
     Each finding is reported where it was typed (the page or data file, found by its
     normalised text), or else at the page or file that published it.
@@ -422,7 +437,7 @@ def personal_data_problems(
         return list(err.problems)
     sources: _Sources | None = None
     seen: dict[tuple[str, int, int, str], list[str]] = {}
-    for path in written_files(site, PUBLISHED_TEXT):
+    for path in written_files(site, PUBLISHED_TEXT, only):
         relative = path.relative_to(site)
         if relative.parts and relative.parts[0] in _NOT_CONTENT:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import BibliographyData, parse_string
@@ -61,6 +62,23 @@ def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
         raise LscbError(
             [Problem(shown, 1, 0, "", "is not UTF-8 text; save it as UTF-8", "syntax")]
         ) from None
+    keys, problems = _read_text(text, shown)
+    if problems:
+        raise LscbError(list(problems))
+    return dict(keys)
+
+
+@lru_cache(maxsize=8)
+def _read_text(text: str, shown: str) -> tuple[tuple[tuple[str, int], ...], tuple[Problem, ...]]:
+    """:func:`read_keys` of a file's text, once per process for the same text (a preview
+    builds again and again with the same bibliography): its keys, or its problems."""
+    try:
+        return _keys_in(text, shown), ()
+    except LscbError as err:
+        return (), tuple(err.problems)
+
+
+def _keys_in(text: str, shown: str) -> tuple[tuple[str, int], ...]:
     hidden = hidden_character_problems(text.removeprefix("\ufeff"), shown)
     if hidden:
         raise LscbError(hidden)
@@ -92,7 +110,17 @@ def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
     ]
     if problems:
         raise LscbError(problems)
-    return keys
+    return tuple(keys.items())
+
+
+@lru_cache(maxsize=8)
+def unshowable_in(text: str) -> tuple[tuple[str, str], ...]:
+    """:func:`unshowable_entries` of a bibliography's text, once per process for the same text;
+    nothing if pybtex can not read it (:func:`read_keys` reports that)."""
+    try:
+        return tuple(unshowable_entries(parse_string(text, "bibtex")))
+    except Exception:  # read_keys reports what is wrong with the file
+        return ()
 
 
 def unshowable_entries(data: BibliographyData) -> list[tuple[str, str]]:

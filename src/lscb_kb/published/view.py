@@ -29,10 +29,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.models import Cell, FiguresDataset, Table, TablesDataset, key_of
 from ..core.units import UnitSpec, day_text, format_value
@@ -201,6 +202,16 @@ def _derived_groups(
             yield counts, derived
 
 
+_DATASET_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def dataset_key(address: str) -> str:
+    """The data file (``year:id``) that a full figure address (``year:id.table/...``) is in."""
+    year, _sep, rest = address.partition(":")
+    match = _DATASET_ID.match(rest)
+    return f"{year}:{match.group(0) if match else rest}"
+
+
 class PublishedView:
     """Every dataset's figures as they may be published, for one catalogue."""
 
@@ -311,19 +322,30 @@ class PublishedView:
 
     # -- what renderers read -----------------------------------------------------------------
 
-    def digest(self) -> str:
-        """A digest of what this view decides across files: the hidden figures, the figures
-        worked out by formulas and the corrections (an incremental build compares it with the
-        last)."""
-        decided = {
-            "hidden": sorted(self._hidden.items()),
-            "derived": sorted((a, str(v)) for a, v in self.catalogue.derived.items()),
-            "corrected": [
+    def decided_by_dataset(self) -> dict[str, str]:
+        """A digest, for each data file (``year:id``), of what this view decides about its
+        figures from other files too: which are hidden, the values its formulas work out and
+        its corrections. An incremental build compares them with the last build's, and reads
+        again the pages that show a file whose digest changed."""
+        decided: dict[str, dict[str, list[Any]]] = {}
+
+        def of(address: str) -> dict[str, list[Any]]:
+            return decided.setdefault(
+                dataset_key(address), {"hidden": [], "derived": [], "corrected": []}
+            )
+
+        for address, primary in sorted(self._hidden.items()):
+            of(address)["hidden"].append([address, primary])
+        for address, value in sorted(self.catalogue.derived.items()):
+            of(address)["derived"].append([address, str(value)])
+        for c in self.corrections():
+            of(c.address)["corrected"].append(
                 [c.address, c.published, c.corrected.isoformat(), c.reason, c.decided_by]
-                for c in self.corrections()
-            ],
+            )
+        return {
+            key: hashlib.sha256(json.dumps(value).encode("utf-8")).hexdigest()
+            for key, value in sorted(decided.items())
         }
-        return hashlib.sha256(json.dumps(decided).encode("utf-8")).hexdigest()
 
     def is_hidden(self, address: str) -> bool:
         return address in self._hidden

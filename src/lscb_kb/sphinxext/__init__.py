@@ -17,6 +17,7 @@ from .downloads import setup_downloads
 from .figure import setup_figure_role
 from .glossary import setup_glossary
 from .html import setup_html
+from .preview import setup_preview
 from .provenance import setup_provenance
 from .register import setup_register
 from .reviews import setup_reviews
@@ -45,6 +46,7 @@ def report_data_problems(app: Sphinx) -> None:
 def setup_extension(app: Sphinx) -> dict[str, Any]:
     """Set up every component of the extension, one ``setup_<component>`` per module."""
     setup_config(app)
+    setup_preview(app)
     setup_dependencies(app)
     setup_domain(app)
     setup_table(app)

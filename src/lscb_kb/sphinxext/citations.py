@@ -14,6 +14,7 @@ through the entry points.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -82,13 +83,18 @@ def leave_out_unshowable(app: Sphinx) -> None:
     a citation of it is an unknown key (a warning) and the build fails closed."""
     if "sphinxcontrib.bibtex" not in app.extensions:
         return
-    from ..core.bibliography import unshowable_entries  # noqa: PLC0415
+    from ..core.bibliography import unshowable_in  # noqa: PLC0415
 
     bibdata = app.env.get_domain("cite").bibdata  # type: ignore[attr-defined]
-    for key, _message in unshowable_entries(bibdata.data):
-        del bibdata.data.entries[key]
-        for bibfile in bibdata.bibfiles.values():
-            bibfile.keys.pop(key, None)
+    for path in bibdata.bibfiles:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the catalogue reports an unreadable bibliography
+        for key, _message in unshowable_in(text):
+            bibdata.data.entries.pop(key, None)
+            for bibfile in bibdata.bibfiles.values():
+                bibfile.keys.pop(key, None)
 
 
 def setup_citations(app: Sphinx) -> None:

@@ -22,8 +22,11 @@ HTML changes. What every page also depends on, and no page names, is checked her
 
 On ``env-get-outdated`` a digest of each is compared with the one stored in the environment by
 the last build; when any differs, every page is read (and so written) again, as in a fresh
-build. The comparison is of contents, not modification times: a file copied over with its old
-time, or edited twice within the clock's resolution, is still a change.
+build. What the published view decides about a file's figures from other files (a cell hidden,
+a figure worked out, a correction) is compared file by file, and only the pages that show a
+file whose decisions changed are read again. The comparison is of contents, not modification
+times: a file copied over with its old time, or edited twice within the clock's resolution, is
+still a change.
 
 What a build derives from those files (the catalogue, the topics, the allowlist, the glossary's
 search forms, ...) is kept in a :class:`BuildContext`, made anew on ``builder-inited`` and held
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -60,6 +64,9 @@ CONTEXT = "lscb_context"
 """The environment attribute that holds this build's :class:`BuildContext`."""
 DIGESTS = "lscb_dependencies"
 """The environment attribute that holds the digests of the last build's dependencies."""
+DECIDED = "lscb_decided"
+"""The environment attribute that holds, for each data file, the digest of what the last
+build's published view decided about its figures across files."""
 
 T = TypeVar("T")
 
@@ -80,6 +87,8 @@ class BuildContext:
         self.derived: dict[str, Any] = {}
         """Anything else made from the files, by name (see :func:`derived`)."""
         self.finished_reading = False
+        self.started = time.time()
+        """When this build began (a preview checks the written files changed since)."""
 
     @property
     def catalogue(self) -> Catalogue | None:
@@ -265,10 +274,29 @@ def dependency_digests(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
         digests[_shown(glossary.path, root)] = _file_digest(glossary.path)
     digests["the list of data files"] = data_layout(catalogue)
     digests["conf.py values that Sphinx does not compare"] = unchecked_config(app.config)
-    # What the published view decides across files: a page that shows file A changes when a
-    # change in file B hides one of A's cells or changes a figure worked out from B's.
-    digests["the figures hidden or worked out across files"] = published_view(catalogue).digest()
     return digests
+
+
+def pages_decided_elsewhere(env: BuildEnvironment, old: Any, new: dict[str, str]) -> list[str]:
+    """The pages that show a data file whose figures a change in another file decided anew.
+
+    A page that shows file A changes when a change in file B hides one of A's cells, changes a
+    figure that A works out from B's, or corrects one of A's figures; Sphinx reads it again
+    only for a change to A. These are the pages that show a file whose digest of
+    :meth:`~lscb_kb.published.view.PublishedView.decided_by_dataset` changed.
+    """
+    from .domain import LscbDomain  # noqa: PLC0415
+
+    if not isinstance(old, dict):
+        return sorted(env.found_docs)  # an environment from before: read every page
+    domain = env.get_domain(LscbDomain.name)
+    assert isinstance(domain, LscbDomain)
+    pages: set[str] = set()
+    for key in old.keys() | new.keys():
+        if old.get(key) != new.get(key):
+            year, _sep, ident = key.partition(":")
+            pages.update(domain.pages_using(year or None, ident))
+    return sorted(pages & env.found_docs)
 
 
 def changed_names(old: dict[str, str], new: dict[str, str]) -> list[str]:
@@ -286,13 +314,22 @@ def outdated_by_dependencies(
     new = dependency_digests(app, env)
     old = getattr(env, DIGESTS, None)
     setattr(env, DIGESTS, new)  # pickled with the environment once the pages are read
-    if old == new or not env.all_docs:  # unchanged, or a new environment: every page is new
+    from .shared import get_catalogue  # noqa: PLC0415 - shared imports this module
+
+    decided = published_view(get_catalogue(env)).decided_by_dataset()
+    old_decided = getattr(env, DECIDED, None)
+    setattr(env, DECIDED, decided)
+    if not env.all_docs:  # a new environment: every page is new
         return []
-    if isinstance(old, dict):
-        names = changed_names(old, new)
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        LOGGER.info("[%s changed: reading every page again] ", shown, nonl=True)
-    return sorted(env.found_docs)
+    if old != new:
+        if isinstance(old, dict):
+            names = changed_names(old, new)
+            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+            LOGGER.info(
+                "[%s%s changed: reading every page again] ", ", ".join(names[:5]), more, nonl=True
+            )
+        return sorted(env.found_docs)
+    return pages_decided_elsewhere(env, old_decided, decided)
 
 
 def setup_dependencies(app: Sphinx) -> None:

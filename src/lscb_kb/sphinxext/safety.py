@@ -338,15 +338,20 @@ def check_written_site(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     from ..checks.site import check_html_files, personal_data_problems  # noqa: PLC0415
+    from .preview import checked_files, note_flagged  # noqa: PLC0415
 
     policy = get_policy(app.env)
     site, docs = Path(app.outdir), Path(app.srcdir)
+    only = checked_files(app)  # every file, but in a preview: what this build wrote
     texts: dict[Path, str] = {}  # each page read once, for both checks
-    for problem in check_html_files(site, policy, docs, texts):
+    found = check_html_files(site, policy, docs, texts, only)
+    for problem in found:
         where = f"{problem.where}: " if problem.where else ""
         warn(f"{where}{problem.message}", LscbWarning.SAFETY, problem.location)
-    for problem in personal_data_problems(site, project_root(app.env), docs, texts):
+    personal = personal_data_problems(site, project_root(app.env), docs, texts, only)
+    for problem in personal:
         warn(f"{problem.where}: {problem.message}", LscbWarning.PERSONAL, problem.location)
+    note_flagged(app, [*found, *personal])
 
 
 def setup_safety(app: Sphinx) -> None:

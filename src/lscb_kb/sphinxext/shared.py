@@ -95,7 +95,13 @@ class LscbDirective(SphinxDirective):
         _note_entry(self.env, entry)
 
     def warn(self, message: str, subtype: LscbWarning | None = None) -> list[nodes.Node]:
-        warn(message, subtype or self.warning_subtype, self.get_location())
+        """Report *message* at this directive; a preview shows it where the data would be."""
+        from .preview import in_preview, problem_box  # noqa: PLC0415
+
+        location = self.get_location()
+        warn(message, subtype or self.warning_subtype, location)
+        if in_preview(self.env):
+            return [problem_box(message, location)]
         return []
 
 
