@@ -135,11 +135,10 @@ def page_context(
     ]
     sections = contents(doctree if isinstance(doctree, nodes.document) else None)
     context["lscb_contents"] = sections if len(sections) >= CONTENTS_FROM else []
-    context["lscb_edit_data"] = (
-        [{"url": url, "text": text} for url, text in doctree.get(EDIT_LINKS, [])]
-        if isinstance(doctree, nodes.document)
-        else []
+    links: list[tuple[str, str]] = (
+        doctree.get(EDIT_LINKS, []) if isinstance(doctree, nodes.document) else []
     )
+    context["lscb_edit_data"] = [{"url": url, "text": text} for url, text in links]
 
 
 def setup_theme(app: Sphinx) -> None:

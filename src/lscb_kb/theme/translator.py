@@ -45,7 +45,9 @@ def _in_summary(node: nodes.Node) -> bool:
 
 
 def _label(node: nodes.Element, kind: str) -> str:
-    title = next(iter(node.findall(nodes.title)), None) if kind == "Table" else None
+    title: nodes.Element | None = None
+    if kind == "Table":
+        title = next(iter(node.findall(nodes.title)), None)
     if kind == "Chart" and isinstance(node.parent, nodes.figure):
         title = next(iter(node.parent.findall(nodes.caption)), None)
     text = " ".join(title.astext().split()) if title is not None else ""

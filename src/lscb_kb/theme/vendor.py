@@ -83,12 +83,16 @@ def make(out: Path, root: Path = ROOT, install: bool = True) -> None:
         npm = shutil.which("npm")
         if npm is None:
             raise SystemExit("npm is not installed: install Node.js and npm to make them")
-        subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=root, check=True)
+        subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=root, check=True
+        )
     package = root / "node_modules" / PACKAGE
     installed = json.loads((package / "package.json").read_text("utf-8"))["version"]
     pinned = locked(root)
     if installed != pinned["version"]:
-        raise SystemExit(f"node_modules has {PACKAGE} {installed}, the lockfile {pinned['version']}")
+        raise SystemExit(
+            f"node_modules has {PACKAGE} {installed}, the lockfile {pinned['version']}"
+        )
     out.mkdir(parents=True, exist_ok=True)
     _npx(
         root,
@@ -100,7 +104,9 @@ def make(out: Path, root: Path = ROOT, install: bool = True) -> None:
         str(THEME / "sass" / "govuk-frontend.scss"),
         str(out / "govuk-frontend.min.css"),
     )
-    shutil.copyfile(package / "dist" / "govuk" / "govuk-frontend.min.js", out / "govuk-frontend.min.js")
+    shutil.copyfile(
+        package / "dist" / "govuk" / "govuk-frontend.min.js", out / "govuk-frontend.min.js"
+    )
     (out / "LICENCE.txt").write_text(LICENCE.format(version=pinned["version"]), "utf-8")
     files = {
         name: sha256(out / name)
@@ -135,7 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         make(made, install=not args.no_install)
         differ = differences(made, STATIC)
     if differ:
-        print(f"Out of date in {STATIC}: {', '.join(differ)}; run nox -s theme-assets", file=sys.stderr)
+        print(
+            f"Out of date in {STATIC}: {', '.join(differ)}; run nox -s theme-assets",
+            file=sys.stderr,
+        )
         return 1
     print(f"{STATIC} matches {PACKAGE} {locked()['version']} of package-lock.json")
     return 0
