@@ -104,6 +104,25 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session
+def screenshots(session: nox.Session) -> None:
+    """PNGs of four pages at 390 and 1280 px, for a person to look at, in build/screenshots/."""
+    _install(session, "browser", "test")
+    site = BUILD / "html"
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        session.log("No built site with a search index: building it first.")
+        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    session.env["LSCB_SITE"] = str(site)
+    session.run("python", "-m", "tests.browser.screenshots", *session.posargs)
+
+
+@nox.session(name="theme-assets")
+def theme_assets(session: nox.Session) -> None:
+    """Make the theme's GOV.UK Frontend files from package-lock.json (npm); --check compares."""
+    _install(session)
+    session.run("python", "-m", "lscb_kb.theme.vendor", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks; write benchmarks/results.json and docs/develop/benchmarks.md."""
     _install(session, "bench", "serve")  # serve: the preview's latency is measured too

@@ -28,11 +28,8 @@ lscb_require_topics = True
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
-templates_path = [str(ROOT / "conf" / "templates")]
-html_static_path = [str(ROOT / "conf" / "static")]
 # The site's icon, so that no browser asks for a /favicon.ico that is not there.
 html_favicon = str(ROOT / "conf" / "static" / "favicon.svg")
-html_css_files = ["lscb.css"]
 
 # MyST: no raw HTML, and only the syntax extensions the pages need.
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "substitution"]
@@ -49,21 +46,18 @@ bibtex_bibfiles = [str(ROOT / "data" / "references.bib")]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
-# Theme: alabaster, shipped with Sphinx: light pages for slow networks and a navigation
-# that does not grow with the site. conf/static/lscb.css raises contrast and focus styles.
-html_theme = "alabaster"
+# Theme: the site's own, "lscb" (src/lscb_kb/theme/, registered by the extension), built on
+# GOV.UK Frontend as a service outside GOV.UK uses it: the board's name and a search box in the
+# header of every page, the report's sections as the service navigation, no crown and no
+# GOV.UK font. Light pages for slow networks, readable on a phone and at 400% zoom.
+html_theme = "lscb"
 html_title = SETTINGS["board"]["short_name"] + " knowledge base"
 html_theme_options = {
-    "description": "Safeguarding children in Thurrock: what the board found, and what it did.",
-    "fixed_sidebar": False,
-    "show_relbars": True,
-    "link": "#0b5394",
-    "link_hover": "#073763",
-    "font_family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif",
-    "head_font_family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif",
-    "code_font_family": "ui-monospace, 'Cascadia Mono', Consolas, monospace",
+    "service_name": SETTINGS["board"]["name"],
+    "short_name": SETTINGS["board"]["short_name"],
+    "licence": SETTINGS["publication"]["licence"],
+    "licence_url": SETTINGS["publication"]["licence_url"],
 }
-html_sidebars = {"**": ["about.html", "lscb-searchbox.html", "navigation.html"]}
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = "%d %B %Y"

@@ -21,7 +21,7 @@ import pytest
 
 from lscb_kb.sphinxext.dependencies import BuildContext
 
-from .conftest import REPO, ROOTS, BuildResult, Project
+from .conftest import ROOTS, BuildResult, Project
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 """The commit every build is stamped with (``LSCB_COMMIT``), so that builds compare."""
@@ -92,10 +92,23 @@ def steps(*edits: Callable[[Project], None]) -> Callable[[Project], None]:
     return run
 
 
+SITE_LAYOUT = """{% extends "!layout.html" %}
+{% block footer %}{{ super() }}<p class="site-footer">Site footer one</p>{% endblock %}
+"""
+
+
 def site_theme(project: Project) -> None:
-    """The site's own templates and static files, as conf/templates and conf/static."""
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / "conf" / folder, project.root / "conf" / folder)
+    """A site's own template and stylesheet over the site's theme (the reviews project is built
+    with ``html_theme = "lscb"``), as conf/templates and conf/static."""
+    project.write("conf/templates/layout.html", SITE_LAYOUT)
+    project.write("conf/static/site.css", ".site-footer { color: #0b0c0c; }\n")
+    conf = project.root / "conf" / "conf.py"
+    conf.write_text(
+        conf.read_text("utf-8")
+        + 'templates_path = ["templates"]\nhtml_static_path = ["static"]\n'
+        + 'html_css_files = ["site.css"]\n',
+        "utf-8",
+    )
 
 
 EXTRA_CSS = steps(
@@ -186,11 +199,11 @@ CASES: dict[str, Case] = {
     ),
     "site template": Case(
         "reviews",
-        replace("conf/templates/layout.html", "Built from commit", "Made from commit"),
+        replace("conf/templates/layout.html", "Site footer one", "Site footer two"),
         site_theme,
     ),
     "site static file": Case(
-        "reviews", replace("conf/static/lscb.css", "{", "{\n  margin: 0;"), site_theme
+        "reviews", replace("conf/static/site.css", "{", "{\n  margin: 0;"), site_theme
     ),
     "static file named in html_css_files": Case(
         "basic", replace("conf/static/extra.css", "#111", "#222"), EXTRA_CSS

@@ -35,16 +35,20 @@ def test_shipped_site_shows_no_trend_until_a_year_is_added(shipped_site: Built) 
     assert result.warnings == ""
     page = site.html("quality-assurance/performance-indicators")
     assert page.select("table.lscb-trend") == []
-    # Every page names the commit and date it was built from, and links to its source.
-    build = page.select_one("footer p.lscb-build")
+    # Every page names the commit and date it was built from, and links to its source and its
+    # data, in the footer's "About this page", out of the reading flow.
+    about = page.select_one("footer details.lscb-about-page")
+    assert about is not None
+    assert page.select_one("main .lscb-edit, main .lscb-build") is None
+    build = about.select_one("p.lscb-build")
     assert build is not None
     assert build.get_text(" ", strip=True).startswith("Built from commit")
-    edit = [a["href"] for a in page.select("footer a") if a.get_text() == "Edit this page"]
+    edit = [a["href"] for a in about.select("a") if a.get_text() == "Edit this page"]
     assert edit == [
         "https://github.com/thurrock-lscb/knowledge-base/edit/main/docs/quality-assurance/"
         "performance-indicators.md"
     ]
-    data_edit = page.select_one("p.lscb-edit a")
+    data_edit = about.select_one(".lscb-edit a")
     assert data_edit is not None
     assert data_edit["href"].endswith("/edit/main/data/2009-10/indicators.yaml")
 

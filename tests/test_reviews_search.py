@@ -1,7 +1,7 @@
 """Review dates, search markup and accessible HTML, on the test project tests/roots/reviews.
 
-The project is built with the site's own theme (conf/templates and conf/static, copied in), so
-these tests check what the templates and the extension write; the browser tests
+The project is built with the site's own theme (``html_theme = "lscb"``, src/lscb_kb/theme/),
+so these tests check what the theme's templates and the extension write; the browser tests
 (tests/browser/, ``nox -s browser``) check what a reader's browser does with it.
 """
 
@@ -10,32 +10,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import shutil
 from collections.abc import Callable
 
 import pytest
 
 from lscb_kb.checks.reviews import FrontMatter, read_front_matter, review_of
 
-from .conftest import REPO, Built, Project, copy_root
-
-
-def _with_the_site_theme(project: Project) -> Project:
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / "conf" / folder, project.root / "conf" / folder)
-    return project
+from .conftest import Built, Project, copy_root
 
 
 @pytest.fixture
 def site(make_project: Callable[[str], Project]) -> Project:
-    return _with_the_site_theme(make_project("reviews"))
+    return make_project("reviews")
 
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The project with the site's theme, built fresh once for the tests that only read it."""
     root = copy_root("reviews", tmp_path_factory.mktemp("reviews") / "reviews")
-    project = _with_the_site_theme(Project(root))
+    project = Project(root)
     with contextlib.chdir(root):  # as make_project works from the project
         return project, project.build(fresh=True)
 

@@ -45,7 +45,7 @@ def test_maintainers_pages_are_built_but_not_in_the_navigation_or_the_search(
     }
     for name, soup in pages.items():
         page = f"{name}.html"
-        links = [a.get("href", "") for a in soup.select("nav a, .sphinxsidebar a")]
+        links = [a.get("href", "") for a in soup.select("nav a, header a, footer a")]
         if not page.startswith("develop/"):
             assert not [link for link in links if "develop/" in link], page
         indexed = soup.select_one("[data-pagefind-body]") is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..theme import setup_theme
 from .charts import setup_charts
 from .citations import setup_citations
 from .config import setup_config
@@ -66,6 +67,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_topics(app)
     setup_citations(app)
+    setup_theme(app)
     app.connect("builder-inited", report_data_problems)
     return {
         "version": __version__,

@@ -3,9 +3,9 @@
 The fields are read from each page's front matter by the data layer
 (:mod:`lscb_kb.checks.reviews`). A missing or malformed field is a warning of type
 ``lscb.review`` at the page's ``file:line``. The theme shows the fields on every page, with a
-banner that ``conf/static/lscb-review.js`` reveals in the browser once the due date has passed,
-so a page becomes "overdue" without a rebuild. When the build finishes, ``pages.json`` in the
-output folder lists every page with its owner and dates.
+banner that the theme's ``lscb-review.js`` reveals in the browser once the due date has
+passed, so a page becomes "overdue" without a rebuild. When the build finishes,
+``pages.json`` in the output folder lists every page with its owner and dates.
 """
 
 from __future__ import annotations

@@ -57,8 +57,8 @@ _SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, search_te
 def visit_search_ui(self: Any, node: search_ui) -> None:
     self.body.append(self.starttag(node, "div", "", ids=["lscb-search"], CLASS="lscb-search"))
     self.body.append(
-        '<p class="lscb-search-nojs">Search needs JavaScript. Without it, use the contents '
-        "in the sidebar or the glossary.</p>"
+        '<p class="lscb-search-nojs">Search needs JavaScript. Without it, use the menu '
+        "at the top of the page or the glossary.</p>"
     )
 
 

@@ -1,5 +1,4 @@
-# The theme of the site (conf/templates and conf/static of the repository) is copied in by the
-# test, as templates/ and static/ beside this file.
+# Built with the site's theme, "lscb" (src/lscb_kb/theme/, registered by the extension).
 from pathlib import Path
 
 project = "Test board"
@@ -7,8 +6,9 @@ extensions = ["myst_parser", "sphinxcontrib.bibtex", "lscb_kb"]
 source_suffix = {".md": "markdown"}
 bibtex_bibfiles = [str(Path(__file__).resolve().parent.parent / "data" / "references.bib")]
 bibtex_reference_style = "author_year"
-html_theme = "alabaster"
-html_theme_options = {"show_relbars": True}
-templates_path = ["templates"]
-html_static_path = ["static"]
-html_sidebars = {"**": ["about.html", "lscb-searchbox.html", "navigation.html"]}
+html_theme = "lscb"
+html_theme_options = {
+    "service_name": "Test board",
+    "licence": "Open Government Licence v3.0",
+    "licence_url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
