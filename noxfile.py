@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -101,6 +102,34 @@ def browser(session: nox.Session) -> None:
     # browser downloaded by Playwright.
     session.env["LSCB_SITE"] = str(site)
     session.run("pytest", "tests/browser", *session.posargs)
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Build a year's annual report as a tagged PDF, then test it: nox -s report -- 2009-10."""
+    _install(session, "report", "test")
+    year = session.posargs[0] if session.posargs else _current_year()
+    # src/lscb_kb/report.py: the year's pages as one page (Sphinx's singlehtml), then WeasyPrint.
+    session.run("python", "-m", "lscb_kb.report", year)
+    pdf = BUILD / "report" / year / f"annual-report-{year}.pdf"
+    if shutil.which("pdfinfo"):  # Debian's poppler-utils, which .ci/run installs
+        info = session.run("pdfinfo", str(pdf), external=True, silent=True) or ""
+        if "Tagged:          yes" not in info:
+            session.error(f"pdfinfo does not find {pdf} tagged:\n{info}")
+        session.log(info)
+    else:
+        session.log("pdfinfo (Debian's poppler-utils) is not installed: its reading is not shown")
+    if not (BUILD / "html" / "index.html").is_file():
+        session.log("No built site to compare the report with: building it first.")
+        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    session.run("pytest", "tests/report", env={"LSCB_REPORT_YEAR": year})
+
+
+def _current_year() -> str:
+    import tomllib  # noqa: PLC0415
+
+    with (ROOT / "conf" / "lscb.toml").open("rb") as handle:
+        return str(tomllib.load(handle)["years"]["current"])
 
 
 @nox.session
