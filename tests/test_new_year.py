@@ -35,6 +35,7 @@ def test_shipped_site_shows_no_trend_until_a_year_is_added(shipped_site: Built) 
     assert result.warnings == ""
     page = site.html("quality-assurance/performance-indicators")
     assert page.select("table.lscb-trend") == []
+    assert site.html("years/2009-10/index").select("table.lscb-across-years") == []
     # Every page names the commit and date it was built from, and links to its source and its
     # data, in the footer's "About this page", out of the reading flow.
     about = page.select_one("footer details.lscb-about-page")
@@ -102,6 +103,19 @@ def test_new_year_shows_both_years_a_trend_and_carried_records(site: Project) ->
     # The 2009/10 pages keep their figures.
     assert "73.5%" in [s.get_text() for s in page.select("span.lscb-figure")]
 
+    # The new year's page has every figure that both years report, with both years' values.
+    across = site.html("years/2010-11/index").select("table.lscb-across-years")
+    assert len(across) == 1
+    cells = [
+        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in across[0].select("tbody tr")
+    ]
+    assert ["2009/10", "2010/11"] == [
+        th.get_text(strip=True) for th in across[0].select("thead th")
+    ][1:]
+    assert any(row[1:] == ["73.5%", "77.2%"] for row in cells), cells
+    assert all(len(row) == 3 and row[2] != "not reported" for row in cells)
+    assert site.html("years/2009-10/index").select("table.lscb-across-years") != []
     heading = site.html("years/2010-11/index").select_one("#pri-0910-01")
     assert heading is not None
     record = heading.find_parent(class_="lscb-record")
@@ -207,3 +221,32 @@ def test_new_year_refuses_a_year_that_exists(site: Project) -> None:
     assert result.returncode == 1
     assert "the year 2009-10 exists already" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_years_labels_may_not_be_another_years(site: Project) -> None:
+    """A file copied by hand keeps the last year's wording; a label may not name a later year."""
+    result = site.cli_subprocess("new-year", "2010-11")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with (site.root / "data" / "references.bib").open("a", encoding="utf-8") as handle:
+        handle.write(REPORT_2010_11)
+    assert site.cli("check").returncode == 0  # what new-year wrote is re-dated
+    # The 2009/10 file copied over the new one, as someone might by hand.
+    old = (site.root / "data" / "2009-10" / "finance.yaml").read_text("utf-8")
+    copied = site.root / "data" / "2010-11" / "finance.yaml"
+    copied.write_text(old, "utf-8")
+    check = site.cli("check")
+    assert check.returncode == 1
+    lines = [line for line in check.stdout.splitlines() if "word for word" in line]
+    assert lines, check.stdout
+    first = lines[0]
+    assert first.startswith("data/2010-11/finance.yaml:")
+    assert "the 2009/10 file's (data/2009-10/finance.yaml)" in first
+    assert "for 2010/11 write '" in first and "2010/11" in first.split("write '", 1)[1]
+    # A label naming a year more than one after the file's own (a report plans for the next).
+    started = (site.root / "data" / "2010-11" / "context.yaml").read_text("utf-8")
+    assert "label: " in started
+    text = re.sub(r"label: (.*)", r"label: \1 in 2012/13", started, count=1)
+    (site.root / "data" / "2010-11" / "context.yaml").write_text(text, "utf-8")
+    later = [line for line in site.cli("check").stdout.splitlines() if "a year after" in line]
+    assert len(later) == 1 and later[0].startswith("data/2010-11/context.yaml:")
+    assert "names 2012/13, more than a year after this file's 2010/11" in later[0]

@@ -125,7 +125,14 @@ class Normalised:
 
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,7};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_COMMON_STABLE = "".join(
+    ch
+    for ch in "\u00a6\u00a3\u2018\u2019\u201c\u201d\u00e9\u00b0"
+    if unicodedata.normalize("NFKC", ch) == ch and not ch.isdecimal()
+)
+"""Characters common on the site that NFKC leaves as they are (the break between blocks of
+text, the pound sign, quotation marks): not looked at one by one."""
+_NON_ASCII = re.compile(f"[^\\x00-\\x7f{_COMMON_STABLE}]")
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufe00-\ufe0f\ufeff]+"

@@ -238,23 +238,33 @@ class _TextParts:
     parts: list[str]
     skip: int
 
+    def _break(self) -> None:
+        # One break between two pieces of text is as good as several: the white space of the
+        # page's layout and the breaks of empty elements between them are left out (a large
+        # page has thousands, which the checks would read character by character).
+        while self.parts and (self.parts[-1] == BREAK or self.parts[-1].isspace()):
+            self.parts.pop()
+        self.parts.append(BREAK)
+
     def text_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skip += 1
         if tag not in INLINE:
-            self.parts.append(BREAK)
+            self._break()
         for name, value in attrs:
             if value and (name in TEXT_ATTRIBUTES or name.startswith("data-")):
-                self.parts.extend((BREAK, value, BREAK))
+                self._break()
+                self.parts.append(value)
+                self._break()
 
     def text_end(self, tag: str) -> None:
         if tag in ("script", "style") and self.skip:
             self.skip -= 1
         if tag not in INLINE:
-            self.parts.append(BREAK)
+            self._break()
 
     def text_data(self, data: str) -> None:
-        if not self.skip:
+        if not self.skip and not (data.isspace() and self.parts and self.parts[-1] == BREAK):
             self.parts.append(data)
 
 

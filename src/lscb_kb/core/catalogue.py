@@ -141,6 +141,9 @@ class Catalogue:
         from .prose import check_prose  # noqa: PLC0415 - prose resolves through the catalogue
 
         cat.problems.extend(check_prose(cat))
+        from .newyear import other_year_wording  # noqa: PLC0415 - new-year reads catalogues
+
+        cat.problems.extend(other_year_wording(cat))
         cat.problems.sort()
         return cat
 

@@ -420,3 +420,69 @@ def still_to_do(catalogue: Catalogue) -> list[Problem]:
                         "in this year's report",
                     )
     return out
+
+
+def _named_years(text: str) -> list[int]:
+    """The first calendar year of each reporting year *text* names outside quotations."""
+    quoted = _quoted(text)
+    named = []
+    for match in _reporting_years(text):
+        if any(start <= match.start() < end for start, end in quoted):
+            continue
+        first = match.group("first")
+        named.append(int(first) if first else 2000 + int(match.group("short")))
+    return named
+
+
+def other_year_wording(catalogue: Catalogue) -> list[Problem]:
+    """Labels of a year's files that are another year's: a reporting year more than one after
+    the file's own (a report plans for the next year, and can say nothing of the one after), or
+    the very wording of the year before's file where that names a reporting year (a file copied
+    by hand, not started by ``new-year``)."""
+    problems: list[Problem] = []
+    for (year, ident), entry in sorted(catalogue.entries.items(), key=lambda item: str(item[0])):
+        if year is None or not isinstance(entry.dataset, TablesDataset | FiguresDataset):
+            continue
+        own = int(year[:4])
+        earlier = sorted(
+            (y, e)
+            for (y, i), e in catalogue.entries.items()
+            if i == ident and y is not None and y < year and type(e.dataset) is type(entry.dataset)
+        )
+        before = dict(_wording(earlier[-1][1])) if earlier else {}
+        shown = display_path(entry.path)
+        for path, text in _wording(entry):
+            later = [y for y in _named_years(text) if y > own + 1]
+            line, column = entry.position(path)
+            if later:
+                named = f"{later[0]}/{(later[0] + 1) % 100:02d}"
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        column,
+                        "",
+                        f"names {named}, more than a year after this file's "
+                        f"{year_label(year)}: the {year_label(year)} report can say nothing of "
+                        "it; write the year it means",
+                        "wording",
+                    )
+                )
+            elif earlier and before.get(path) == text and _named_years(text):
+                last = earlier[-1][0]
+                gap = own - int(last[:4])
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        column,
+                        "",
+                        f"is word for word the {year_label(last)} file's "
+                        f"({display_path(earlier[-1][1].path)}), which names the years as "
+                        f"{year_label(last)} saw them; for {year_label(year)} write "
+                        f"'{shift_years(text, gap)}' (lscb-kb new-year re-dates a new year's "
+                        "files), or put words the report itself uses in double quotes",
+                        "wording",
+                    )
+                )
+    return problems

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from jinja2.bccache import Bucket, BytecodeCache
 from sphinx import addnodes
 from sphinx.writers.html5 import HTML5Translator
 
@@ -149,7 +150,38 @@ def mix_translator(app: Sphinx) -> None:
     app.set_translator(app.builder.name, mixed, override=True)
 
 
+class CompiledTemplates(BytecodeCache):
+    """The templates this process has compiled, by template and checksum of its source.
+
+    Each build makes a new Jinja environment, which compiles every template it renders; a
+    second build in the same process (the preview, the tests) reads these instead. Jinja checks
+    each against the template's source, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def keep_compiled_templates(app: Sphinx) -> None:
+    """``builder-inited``: the builder's Jinja environment keeps what it compiles."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None and environment.bytecode_cache is None:
+        environment.bytecode_cache = COMPILED_TEMPLATES
+
+
 def setup_html(app: Sphinx) -> None:
     app.connect("builder-inited", mix_translator, priority=900)
+    app.connect("builder-inited", keep_compiled_templates)
     app.add_node(record_title, html=(visit_record_title, depart_record_title))
     app.add_node(search_terms, html=(visit_search_terms, None))

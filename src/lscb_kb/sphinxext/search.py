@@ -153,11 +153,11 @@ def add_search_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     found: dict[int, tuple[nodes.Element, set[int]]] = {}
     for text in doctree.findall(nodes.Text):
-        block = _text_parent(text)
-        if block is None:
+        terms = forms.find(text.astext())  # most text names no term: look for one first
+        if not terms:
             continue
-        terms = forms.find(text.astext())
-        if terms:
+        block = _text_parent(text)
+        if block is not None:
             found.setdefault(id(block), (block, set()))[1].update(terms)
     for block, terms in found.values():
         words = " ".join(forms.words[index] for index in sorted(terms))

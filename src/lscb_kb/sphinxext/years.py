@@ -102,7 +102,53 @@ class DataYearDirective(LscbDirective):
                     container += render_record(self, entry, record)
             if isinstance(dataset, TablesDataset | FiguresDataset) and dataset.notes:
                 container += prose_nodes(dataset.notes, self, entry.year)
+        container += self.across_years(year, {e.id for e in entries})
         return [container]
+
+    def across_years(self, year: str, idents: set[str]) -> list[nodes.Node]:
+        """Every figure of *year* that another year reports too, with each year's value: the
+        trend of each figure reported in more than one year (nothing while one year has it)."""
+        view = get_view(self.env)
+        by_address: dict[str, dict[str, Shown]] = {}
+        for ref in view.catalogue.figures():
+            if ref.spec.unit == "text" or ref.entry.id not in idents:
+                continue
+            shown = view.figure(ref)
+            if shown.reason is None and ref.entry.year is not None:
+                relative = ref.address.partition(":")[2]
+                by_address.setdefault(relative, {})[ref.entry.year] = shown
+        rows = {a: s for a, s in by_address.items() if year in s and len(s) > 1}
+        if not rows:
+            return []
+        years = sorted({y for shown in rows.values() for y in shown})
+        for (y, ident), other in self.catalogue.entries.items():
+            if ident in idents and y in years:
+                self.use(other)  # another year's edit changes this page too
+        caption = f"Figures of {year_label(year)} that other years report too"
+        table, body = table_skeleton(
+            caption,
+            ["Figure", *(year_label(y) for y in years)],
+            ["lscb-table", "lscb-trend", "lscb-across-years"],
+        )
+        table["ids"].append(nodes.make_id(f"across-years-{year}"))
+        pol = policy(self.env)
+        for address in sorted(rows, key=lambda a: (rows[a][year].label, a)):
+            shown_by_year = rows[address]
+            row = nodes.row()
+            row += _entry(shown_by_year[year].label)
+            for y in years:
+                found = shown_by_year.get(y)
+                if found is None:
+                    row += _entry("not reported", classes=["lscb-num"])
+                elif isinstance(found.cell, Suppressed):
+                    cell = nodes.entry(classes=["lscb-num", "lscb-suppressed"])
+                    cell += nodes.paragraph("", "", suppressed_node(found.cell, pol))
+                    row += cell
+                else:
+                    row += _entry(found.text, classes=["lscb-num"])
+            body += row
+        rubric = nodes.rubric(caption, "Across the years", ids=[f"across-years-{year}-heading"])
+        return [rubric, table]
 
 
 class DataTrendDirective(LscbDirective):

@@ -65,9 +65,9 @@ def navigation(env: BuildEnvironment, root: str) -> list[tuple[str | None, list[
     return groups
 
 
-def section_of(env: BuildEnvironment, root: str, pagename: str) -> str | None:
-    """The page of the root's toctrees that *pagename* is in (itself, or an ancestor)."""
-    relations = env.collect_relations()
+def section_of(relations: dict[str, list[str | None]], root: str, pagename: str) -> str | None:
+    """The page of the root's toctrees that *pagename* is in (itself, or an ancestor), by the
+    pages' relations (``env.collect_relations()``)."""
     seen: set[str] = set()
     page: str | None = pagename
     while page is not None and page not in seen:
@@ -115,10 +115,14 @@ def page_context(
     """Give the templates the navigation, breadcrumbs' sections, contents and edit links."""
     if not uses_theme(app):
         return
+    from ..sphinxext.dependencies import derived  # noqa: PLC0415
+
     env = app.env
     root = app.config.root_doc
-    groups = navigation(env, root)
-    current = section_of(env, root, pagename) if pagename != root else None
+    # Read once per build, not once per page written: the root's doctree and the relations.
+    groups = derived(env, "theme-navigation", lambda: navigation(env, root))
+    relations = derived(env, "theme-relations", env.collect_relations)
+    current = section_of(relations, root, pagename) if pagename != root else None
 
     def item(page: str) -> dict[str, Any]:
         return {
