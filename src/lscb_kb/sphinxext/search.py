@@ -4,10 +4,11 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
 ``data-pagefind-body`` in the theme. This module prepares the pages for it:
 
 - **Acronyms and expansions.** Wherever a paragraph, list item, table cell or heading names a
-  glossary term in any of its forms (``S47``, ``Section 47``, ``Section 47 enquiry``), the
-  term's other forms are added after it as index-only words: an empty ``<span>`` whose
-  ``data-lscb-search-terms`` attribute Pagefind indexes (``data-pagefind-index-attrs``). They
-  are never shown and never read out, but a search for either form finds the same section.
+  glossary term in any of its forms (``S47``, ``Section 47``, ``Section 47 enquiry``), every
+  form of the term goes into one ``<meta data-pagefind-meta="lscb_terms[content]">`` in the
+  page's head. Pagefind searches metadata as well as text (since 1.5), so a search for any
+  form finds the page, but a result's excerpt is cut from the page's own text only: the lists
+  of forms never show in a result, as they did while they were words of the text.
 - **Filters.** Each page's front matter names its ``topics``, reporting ``year`` and
   ``agencies``; the theme writes them as Pagefind filters (``lscb_filters`` in the template
   context). A page that names no year belongs to the current year of ``conf/lscb.toml``.
@@ -32,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..core.models import GlossaryDataset
 from ..core.settings import MAINTAINERS_PAGES
 from .dependencies import derived
-from .nodes import record_title, search_terms, search_ui
+from .nodes import record_title, search_ui
 from .reviews import front_matter
 from .shared import get_catalogue
 from .topics import load_topics
@@ -51,7 +52,7 @@ _TEXT_PARENTS = (
     nodes.line,
     nodes.entry,
 )
-_SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, search_terms)
+_SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw)
 
 
 def visit_search_ui(self: Any, node: search_ui) -> None:
@@ -143,31 +144,38 @@ def _text_parent(node: nodes.Node) -> nodes.Element | None:
     return None
 
 
-def add_search_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """After each text block that names a glossary term, add the term's other forms."""
-    del docname
-    if app.builder.format != "html":
-        return
-    forms = glossary_forms(app.env)
+TERMS_META = "lscb_terms"
+"""The Pagefind metadata field that holds the forms of the glossary terms a page names."""
+
+
+def page_terms(env: BuildEnvironment, doctree: nodes.document) -> str:
+    """Every form of every glossary term that the page's text names (in a paragraph, list
+    item, table cell or heading), in the glossary's order; empty if it names none."""
+    forms = glossary_forms(env)
     if not forms.terms:
-        return
-    found: dict[int, tuple[nodes.Element, set[int]]] = {}
+        return ""
+    found: set[int] = set()
     for text in doctree.findall(nodes.Text):
-        block = _text_parent(text)
-        if block is None:
-            continue
-        terms = forms.find(text.astext())
-        if terms:
-            found.setdefault(id(block), (block, set()))[1].update(terms)
-    for block, terms in found.values():
-        words = " ".join(forms.words[index] for index in sorted(terms))
-        node = search_terms(terms=words)
-        if isinstance(block, (nodes.title, record_title)):
-            # Beside a heading, not in it: a heading's text is its search result's title.
-            if isinstance(block.parent, (nodes.section, nodes.container)):
-                block.parent.insert(block.parent.index(block) + 1, node)
-        else:
-            block.append(node)
+        if _text_parent(text) is not None:
+            found |= forms.find(text.astext())
+    return " ".join(forms.words[index] for index in sorted(found))
+
+
+def add_search_terms(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A ``<meta data-pagefind-meta="lscb_terms[content]">`` on every indexed page that names a
+    glossary term: searchable, but never part of a result's excerpt."""
+    del pagename, templatename
+    if doctree is None or not context.get("lscb_indexed"):
+        return
+    terms = page_terms(app.env, doctree)
+    if terms:
+        meta = (
+            f'<meta data-pagefind-meta="{TERMS_META}[content]" '
+            f'content="{html.escape(terms, quote=True)}">\n'
+        )
+        context["metatags"] = context.get("metatags", "") + meta
 
 
 def _as_list(value: Any) -> list[str]:
@@ -261,6 +269,6 @@ def setup_search(app: Sphinx) -> None:
         texinfo=(skip_node, None),
     )
     app.add_directive("search-ui", SearchUiDirective)
-    app.connect("doctree-resolved", add_search_terms)
     app.connect("html-page-context", page_context)
+    app.connect("html-page-context", add_search_terms)
     app.connect("html-page-context", add_description)

@@ -16,6 +16,13 @@
       showImages: false,
       resetStyles: false,
       autofocus: false,
+      processResult: function (data) {
+        // The forms of the page's glossary terms: for finding the page, not for reading.
+        if (data.meta) {
+          delete data.meta.lscb_terms;
+        }
+        return data;
+      },
       translations: {
         placeholder: "Search the knowledge base",
         zero_results: "Nothing found for [SEARCH_TERM]. Try fewer words, or another form of the term."
