@@ -150,6 +150,17 @@ def test_acronym_and_its_expansion_are_searchable_but_not_in_the_text(built: Bui
     assert terms("search-help") == []  # the search page is not indexed
 
 
+def test_search_page_carries_the_words_its_script_reads(built: Built) -> None:
+    site, _result = built
+    box = site.html("search-help").select_one("#lscb-search")
+    assert box is not None
+    words = json.loads(box["data-lscb-search-words"])
+    assert {"how", "much", "did", "the"} <= set(words["stop"])
+    assert ["S47", "Section 47 enquiry", "Section 47"] in words["glossary"]
+    assert ["spend", "spent", "spending", "expenditure", "cost", "costs"] in words["everyday"]
+    assert "set" in words["common"]
+
+
 def test_filters_come_from_front_matter_with_the_current_year_by_default(built: Built) -> None:
     site, _result = built
 
@@ -173,6 +184,7 @@ def test_search_page_loads_pagefind_ui_only_there(built: Built) -> None:
     search = site.html("search-help")
     assert search.select_one("#lscb-search") is not None
     assert search.select_one("script[src$='pagefind/pagefind-ui.js']") is not None
+    assert (site.out / "_static" / "lscb-search" / "pagefind.js").is_file()
     assert site.html("index").select_one("script[src*='pagefind']") is None
     box = site.html("index").select_one("search form")
     assert box is not None

@@ -9,6 +9,12 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
   page's head. Pagefind searches metadata as well as text (since 1.5), so a search for any
   form finds the page, but a result's excerpt is cut from the page's own text only: the lists
   of forms never show in a result, as they did while they were words of the text.
+- **Questions in plain words.** The search page's own script (``lscb-search/pagefind.js`` in
+  the theme) leaves out the common words of a question, searches for every form of a glossary
+  term and for the everyday words of :data:`EVERYDAY_WORDS`, and when no page has every word,
+  shows the pages with the most of them. The words it needs (the stop words, the glossary's
+  forms and the everyday words) are written on the search page by :func:`visit_search_ui`, from
+  the same glossary as the pages' terms.
 - **Filters.** Each page's front matter names its ``topics``, reporting ``year`` and
   ``agencies``; the theme writes them as Pagefind filters (``lscb_filters`` in the template
   context). A page that names no year belongs to the current year of ``conf/lscb.toml``.
@@ -22,6 +28,7 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,8 +62,67 @@ _TEXT_PARENTS = (
 _SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw)
 
 
+_STOP_WORDS = """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can can't could couldn't did didn't do does doesn't doing
+    don't done during each either ever few for from further get gets getting give given go goes
+    going got had hadn't happen happened happening has hasn't have haven't having he her here
+    hers herself him himself his how how's i i'd i'm if in into is isn't it it's its itself
+    just know let like made make many me might more most much must my myself no nor not now of
+    off on once only or other ought our ours ourselves out over own please same say says she
+    should shouldn't show so some such tell than that that's the their theirs them themselves
+    then there there's these they they're thing things this those through to too until up us
+    very want was wasn't we we're were weren't what what's when when's where where's whether
+    which while who who's whom whose why why's will with won't would wouldn't you you're your
+    yours yourself came come comes
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+"""Words a question is made of that say nothing about what it asks ("how much did the board
+spend" asks about the board's spending). The search page leaves them out of the search, unless
+the search has no other words."""
+
+EVERYDAY_WORDS: tuple[tuple[str, ...], ...] = (
+    ("spend", "spent", "spending", "expenditure", "cost", "costs"),
+    ("money", "budget", "funding", "income", "contributions"),
+    ("died", "die", "dies", "dead", "death", "deaths"),
+    ("find", "found", "findings"),
+    ("scrutiny", "scrutinise", "scrutinises", "scrutinised", "scrutinize", "scrutinizes"),
+    ("kids", "children"),
+    ("school", "schools", "education"),
+)
+"""Everyday words and the words the report uses for them: a search for any word of a group
+also looks for the others (the report says the board "spent", a reader asks what it "spends").
+Glossary terms are not listed here: every form of a glossary term is searched for already."""
+
+COMMON_ACRONYMS = frozenset({"set", "seal", "trust", "mag", "la"})
+"""Acronyms of the glossary that are also everyday words: typed in small letters ("a set of
+audits"), they are the word, not the acronym; ``SET`` in capitals is still the acronym."""
+
+
+def search_words(env: BuildEnvironment) -> dict[str, Any]:
+    """What the search page's script needs to read a question: the stop words, every glossary
+    term's forms (term, expansion, aliases), the everyday word groups and the acronyms that
+    are also words."""
+    return {
+        "stop": sorted(STOP_WORDS),
+        "glossary": glossary_forms(env).names,
+        "everyday": [list(group) for group in EVERYDAY_WORDS],
+        "common": sorted(COMMON_ACRONYMS),
+    }
+
+
 def visit_search_ui(self: Any, node: search_ui) -> None:
-    self.body.append(self.starttag(node, "div", "", ids=["lscb-search"], CLASS="lscb-search"))
+    words = json.dumps(search_words(self.builder.env), ensure_ascii=False, separators=(",", ":"))
+    self.body.append(
+        self.starttag(
+            node,
+            "div",
+            "",
+            ids=["lscb-search"],
+            CLASS="lscb-search",
+            **{"data-lscb-search-words": words},
+        )
+    )
     self.body.append(
         '<p class="lscb-search-nojs">Search needs JavaScript. Without it, use the menu '
         "at the top of the page or the glossary.</p>"
@@ -89,6 +155,9 @@ class Forms:
     folded: re.Pattern[str] | None
     terms: dict[str, int]
     words: list[str]
+    """Each term's forms as one string of words (in the order of :attr:`names`)."""
+    names: list[list[str]]
+    """Each term's forms: the term, its expansion and its aliases, without repeats."""
 
     def find(self, text: str) -> set[int]:
         found: set[int] = set()
@@ -117,11 +186,13 @@ def _glossary_forms(env: BuildEnvironment) -> Forms:
     entry = get_catalogue(env).glossary()
     terms: dict[str, int] = {}
     words: list[str] = []
+    all_names: list[list[str]] = []
     exact: list[str] = []
     folded: list[str] = []
     if entry is not None and isinstance(entry.dataset, GlossaryDataset):
         for index, term in enumerate(entry.dataset.terms):
             names = [term.term, *([term.expansion] if term.expansion else []), *term.aliases]
+            all_names.append(list(dict.fromkeys(names)))
             words.append(" ".join(dict.fromkeys(names)))
             for form in names:
                 if _ACRONYM.match(form):
@@ -130,7 +201,7 @@ def _glossary_forms(env: BuildEnvironment) -> Forms:
                 else:
                     folded.append(form)
                     terms.setdefault(form.casefold(), index)
-    return Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words)
+    return Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words, all_names)
 
 
 def _text_parent(node: nodes.Node) -> nodes.Element | None:
