@@ -137,9 +137,11 @@ export function plan(term) {
       continue;
     }
     const more = [...(everyday.get(key(token)) || [])];
-    if (/\w[/.\u2010-\u2015-]+\w/u.test(token)) {
+    if (/\w[/.]+\w/u.test(token)) {
       // Pagefind reads "2010/11" as one word, "201011"; the page's text has "2010" and "11".
-      more.push(token.replace(/[/.\u2010-\u2015-]+/gu, " "));
+      // (Not at hyphens: Pagefind finds "SCR-0910-02" as typed, and its parts are on every
+      // record.)
+      more.push(token.replace(/[/.]+/gu, " "));
     }
     if (/\w['\u2019]s$/u.test(token)) {
       more.push(token.slice(0, -2)); // "board's": the page may say "board"
