@@ -133,17 +133,32 @@ def test_header_cells_are_scoped(built: Built) -> None:
     assert table.select("td[scope]") == []
 
 
-def test_acronym_gets_its_expansion_for_the_index_and_back(built: Built) -> None:
+def test_acronym_and_its_expansion_are_searchable_but_not_in_the_text(built: Built) -> None:
     site, _result = built
-    index = site.html("index")
-    terms = index.select("span.lscb-search-terms")
-    assert [t["data-lscb-search-terms"] for t in terms] == ["S47 Section 47 enquiry Section 47"]
-    span = terms[0]
-    assert span["data-pagefind-index-attrs"] == "data-lscb-search-terms"
-    assert span.get_text() == ""
-    assert "S47" in span.parent.get_text()  # beside the words it explains
-    overdue = site.html("overdue").select("span.lscb-search-terms")
-    assert [t["data-lscb-search-terms"] for t in overdue] == ["CDOP Child Death Overview Panel"]
+
+    def terms(name: str) -> list[str]:
+        page = site.html(name)
+        return [m["content"] for m in page.select('meta[data-pagefind-meta="lscb_terms[content]"]')]
+
+    assert terms("index") == ["S47 Section 47 enquiry Section 47"]
+    assert terms("overdue") == ["CDOP Child Death Overview Panel"]
+    # In the head only: nothing in the indexed text for Pagefind to cut an excerpt from.
+    body = site.html("index").select_one("[data-pagefind-body]")
+    assert body is not None
+    assert body.select("[data-pagefind-index-attrs], .lscb-search-terms") == []
+    assert "Section 47 enquiry" not in body.get_text(" ")
+    assert terms("search-help") == []  # the search page is not indexed
+
+
+def test_search_page_carries_the_words_its_script_reads(built: Built) -> None:
+    site, _result = built
+    box = site.html("search-help").select_one("#lscb-search")
+    assert box is not None
+    words = json.loads(box["data-lscb-search-words"])
+    assert {"how", "much", "did", "the"} <= set(words["stop"])
+    assert ["S47", "Section 47 enquiry", "Section 47"] in words["glossary"]
+    assert ["spend", "spent", "spending", "expenditure", "cost", "costs"] in words["everyday"]
+    assert "set" in words["common"]
 
 
 def test_filters_come_from_front_matter_with_the_current_year_by_default(built: Built) -> None:
@@ -169,6 +184,7 @@ def test_search_page_loads_pagefind_ui_only_there(built: Built) -> None:
     search = site.html("search-help")
     assert search.select_one("#lscb-search") is not None
     assert search.select_one("script[src$='pagefind/pagefind-ui.js']") is not None
+    assert (site.out / "_static" / "lscb-search" / "pagefind.js").is_file()
     assert site.html("index").select_one("script[src*='pagefind']") is None
     box = site.html("index").select_one("search form")
     assert box is not None

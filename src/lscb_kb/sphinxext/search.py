@@ -4,10 +4,17 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
 ``data-pagefind-body`` in the theme. This module prepares the pages for it:
 
 - **Acronyms and expansions.** Wherever a paragraph, list item, table cell or heading names a
-  glossary term in any of its forms (``S47``, ``Section 47``, ``Section 47 enquiry``), the
-  term's other forms are added after it as index-only words: an empty ``<span>`` whose
-  ``data-lscb-search-terms`` attribute Pagefind indexes (``data-pagefind-index-attrs``). They
-  are never shown and never read out, but a search for either form finds the same section.
+  glossary term in any of its forms (``S47``, ``Section 47``, ``Section 47 enquiry``), every
+  form of the term goes into one ``<meta data-pagefind-meta="lscb_terms[content]">`` in the
+  page's head. Pagefind searches metadata as well as text (since 1.5), so a search for any
+  form finds the page, but a result's excerpt is cut from the page's own text only: the lists
+  of forms never show in a result, as they did while they were words of the text.
+- **Questions in plain words.** The search page's own script (``lscb-search/pagefind.js`` in
+  the theme) leaves out the common words of a question, searches for every form of a glossary
+  term and for the everyday words of :data:`EVERYDAY_WORDS`, and when no page has every word,
+  shows the pages with the most of them. The words it needs (the stop words, the glossary's
+  forms and the everyday words) are written on the search page by :func:`visit_search_ui`, from
+  the same glossary as the pages' terms.
 - **Filters.** Each page's front matter names its ``topics``, reporting ``year`` and
   ``agencies``; the theme writes them as Pagefind filters (``lscb_filters`` in the template
   context). A page that names no year belongs to the current year of ``conf/lscb.toml``.
@@ -21,6 +28,7 @@ Pagefind (run on the built site by ``nox -s build``) indexes the element marked
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +40,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..core.models import GlossaryDataset
 from ..core.settings import MAINTAINERS_PAGES
 from .dependencies import derived
-from .nodes import record_title, search_terms, search_ui
+from .nodes import record_title, search_ui
 from .reviews import front_matter
 from .shared import get_catalogue
 from .topics import load_topics
@@ -51,11 +59,70 @@ _TEXT_PARENTS = (
     nodes.line,
     nodes.entry,
 )
-_SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, search_terms)
+_SKIP = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw)
+
+
+_STOP_WORDS = """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can can't could couldn't did didn't do does doesn't doing
+    don't done during each either ever few for from further get gets getting give given go goes
+    going got had hadn't happen happened happening has hasn't have haven't having he her here
+    hers herself him himself his how how's i i'd i'm if in into is isn't it it's its itself
+    just know let like made make many me might more most much must my myself no nor not now of
+    off on once only or other ought our ours ourselves out over own please same say says she
+    should shouldn't show so some such tell than that that's the their theirs them themselves
+    then there there's these they they're thing things this those through to too until up us
+    very want was wasn't we we're were weren't what what's when when's where where's whether
+    which while who who's whom whose why why's will with won't would wouldn't you you're your
+    yours yourself came come comes
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+"""Words a question is made of that say nothing about what it asks ("how much did the board
+spend" asks about the board's spending). The search page leaves them out of the search, unless
+the search has no other words."""
+
+EVERYDAY_WORDS: tuple[tuple[str, ...], ...] = (
+    ("spend", "spent", "spending", "expenditure", "cost", "costs"),
+    ("money", "budget", "funding", "income", "contributions"),
+    ("died", "die", "dies", "dead", "death", "deaths"),
+    ("find", "found", "findings"),
+    ("scrutiny", "scrutinise", "scrutinises", "scrutinised", "scrutinize", "scrutinizes"),
+    ("kids", "children"),
+    ("school", "schools", "education"),
+)
+"""Everyday words and the words the report uses for them: a search for any word of a group
+also looks for the others (the report says the board "spent", a reader asks what it "spends").
+Glossary terms are not listed here: every form of a glossary term is searched for already."""
+
+COMMON_ACRONYMS = frozenset({"set", "seal", "trust", "mag", "la"})
+"""Acronyms of the glossary that are also everyday words: typed in small letters ("a set of
+audits"), they are the word, not the acronym; ``SET`` in capitals is still the acronym."""
+
+
+def search_words(env: BuildEnvironment) -> dict[str, Any]:
+    """What the search page's script needs to read a question: the stop words, every glossary
+    term's forms (term, expansion, aliases), the everyday word groups and the acronyms that
+    are also words."""
+    return {
+        "stop": sorted(STOP_WORDS),
+        "glossary": glossary_forms(env).names,
+        "everyday": [list(group) for group in EVERYDAY_WORDS],
+        "common": sorted(COMMON_ACRONYMS),
+    }
 
 
 def visit_search_ui(self: Any, node: search_ui) -> None:
-    self.body.append(self.starttag(node, "div", "", ids=["lscb-search"], CLASS="lscb-search"))
+    words = json.dumps(search_words(self.builder.env), ensure_ascii=False, separators=(",", ":"))
+    self.body.append(
+        self.starttag(
+            node,
+            "div",
+            "",
+            ids=["lscb-search"],
+            CLASS="lscb-search",
+            **{"data-lscb-search-words": words},
+        )
+    )
     self.body.append(
         '<p class="lscb-search-nojs">Search needs JavaScript. Without it, use the menu '
         "at the top of the page or the glossary.</p>"
@@ -88,6 +155,9 @@ class Forms:
     folded: re.Pattern[str] | None
     terms: dict[str, int]
     words: list[str]
+    """Each term's forms as one string of words (in the order of :attr:`names`)."""
+    names: list[list[str]]
+    """Each term's forms: the term, its expansion and its aliases, without repeats."""
 
     def find(self, text: str) -> set[int]:
         found: set[int] = set()
@@ -116,11 +186,13 @@ def _glossary_forms(env: BuildEnvironment) -> Forms:
     entry = get_catalogue(env).glossary()
     terms: dict[str, int] = {}
     words: list[str] = []
+    all_names: list[list[str]] = []
     exact: list[str] = []
     folded: list[str] = []
     if entry is not None and isinstance(entry.dataset, GlossaryDataset):
         for index, term in enumerate(entry.dataset.terms):
             names = [term.term, *([term.expansion] if term.expansion else []), *term.aliases]
+            all_names.append(list(dict.fromkeys(names)))
             words.append(" ".join(dict.fromkeys(names)))
             for form in names:
                 if _ACRONYM.match(form):
@@ -129,7 +201,7 @@ def _glossary_forms(env: BuildEnvironment) -> Forms:
                 else:
                     folded.append(form)
                     terms.setdefault(form.casefold(), index)
-    return Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words)
+    return Forms(_pattern(exact), _pattern(folded, re.IGNORECASE), terms, words, all_names)
 
 
 def _text_parent(node: nodes.Node) -> nodes.Element | None:
@@ -143,31 +215,39 @@ def _text_parent(node: nodes.Node) -> nodes.Element | None:
     return None
 
 
-def add_search_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """After each text block that names a glossary term, add the term's other forms."""
-    del docname
-    if app.builder.format != "html":
-        return
-    forms = glossary_forms(app.env)
+TERMS_META = "lscb_terms"
+"""The Pagefind metadata field that holds the forms of the glossary terms a page names."""
+
+
+def page_terms(env: BuildEnvironment, doctree: nodes.document) -> str:
+    """Every form of every glossary term that the page's text names (in a paragraph, list
+    item, table cell or heading), in the glossary's order; empty if it names none."""
+    forms = glossary_forms(env)
     if not forms.terms:
-        return
-    found: dict[int, tuple[nodes.Element, set[int]]] = {}
+        return ""
+    found: set[int] = set()
     for text in doctree.findall(nodes.Text):
         terms = forms.find(text.astext())  # most text names no term: look for one first
-        if not terms:
-            continue
-        block = _text_parent(text)
-        if block is not None:
-            found.setdefault(id(block), (block, set()))[1].update(terms)
-    for block, terms in found.values():
-        words = " ".join(forms.words[index] for index in sorted(terms))
-        node = search_terms(terms=words)
-        if isinstance(block, (nodes.title, record_title)):
-            # Beside a heading, not in it: a heading's text is its search result's title.
-            if isinstance(block.parent, (nodes.section, nodes.container)):
-                block.parent.insert(block.parent.index(block) + 1, node)
-        else:
-            block.append(node)
+        if terms and _text_parent(text) is not None:
+            found |= terms
+    return " ".join(forms.words[index] for index in sorted(found))
+
+
+def add_search_terms(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A ``<meta data-pagefind-meta="lscb_terms[content]">`` on every indexed page that names a
+    glossary term: searchable, but never part of a result's excerpt."""
+    del pagename, templatename
+    if doctree is None or not context.get("lscb_indexed"):
+        return
+    terms = page_terms(app.env, doctree)
+    if terms:
+        meta = (
+            f'<meta data-pagefind-meta="{TERMS_META}[content]" '
+            f'content="{html.escape(terms, quote=True)}">\n'
+        )
+        context["metatags"] = context.get("metatags", "") + meta
 
 
 def _as_list(value: Any) -> list[str]:
@@ -261,6 +341,6 @@ def setup_search(app: Sphinx) -> None:
         texinfo=(skip_node, None),
     )
     app.add_directive("search-ui", SearchUiDirective)
-    app.connect("doctree-resolved", add_search_terms)
     app.connect("html-page-context", page_context)
+    app.connect("html-page-context", add_search_terms)
     app.connect("html-page-context", add_description)
