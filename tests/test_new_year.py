@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from lscb_kb.core import Catalogue
 from lscb_kb.core.models import FiguresDataset, RegisterDataset, TablesDataset
 from lscb_kb.core.newyear import _wording, quoted_years, shift_years, start_year
+from lscb_kb.published.view import published_view
 
 from .conftest import REPO, Built, Project
 
@@ -180,6 +181,7 @@ def test_a_started_year_holds_no_copied_figures_and_its_wording_is_re_dated(
     before = Catalogue.load(site.root)
     start_year(before.settings, "2010-11")
     after = Catalogue.load(site.root)
+    view = published_view(after)
     started = {e.id: e for (year, _i), e in after.entries.items() if year == "2010-11"}
     assert started
     for (year, ident), old in before.entries.items():
@@ -192,6 +194,8 @@ def test_a_started_year_holds_no_copied_figures_and_its_wording_is_re_dated(
             for ref in after.figures():
                 if ref.entry is new and ref.address not in after.formulas:
                     assert ref.value is None or ref.spec.unit == "text", ref.address
+                if ref.entry is new:  # a blank is "not yet entered", never a silent dash
+                    assert view.figure(ref).text != "–", ref.address
             old_wording = dict(_wording(old))
             for path, text in _wording(new):
                 assert text == shift_years(old_wording[path], 1), (new.path, path)

@@ -434,7 +434,10 @@ class PublishedView:
                 ref.address,
                 ref.value,
                 reason,
-                bool(getattr(dataset, "not_yet_entered", False)) and ref.spec.unit != "text",
+                # Every blank of a file not yet entered: a single figure of any unit, and a
+                # table's cells but its text (a row's name, kept from the year before).
+                bool(getattr(dataset, "not_yet_entered", False))
+                and (isinstance(dataset, FiguresDataset) or ref.spec.unit != "text"),
             ),
             status=status_of(dataset),
             source=ref.source,
