@@ -332,3 +332,21 @@ def test_the_data_package_describes_every_csv_as_it_is_written(charts_built: Bui
     fields = {f["name"]: f["type"] for f in spent["schema"]["fields"]}
     assert fields["Actual expenditure (£)"] in ("integer", "number")
     assert spent["sources"][0]["title"].startswith("Annual Report")
+
+
+@pytest.mark.xdist_group("shipped-site")
+def test_each_table_links_its_downloads_beside_it(shipped_site: Built) -> None:
+    site, _result = shipped_site
+    page = site.html("governance/budget")
+    tables = page.select("main table")
+    assert tables
+    for table in tables:
+        block = table.find_parent(class_="lscb-dataset")
+        if block is None:
+            continue  # a table that is not a data file's (a trend, a page's own)
+        links = block.select("p.lscb-table-downloads a")
+        assert [a.get_text() for a in links] == ["CSV", "JSON"], block.get_text(" ")[:200]
+        for link in links:
+            target = (site.out / "governance" / link["href"]).resolve()
+            assert target.is_file(), link["href"]
+            assert target.suffix == f".{link.get_text().lower()}"

@@ -29,6 +29,7 @@ from .disclosure import (
     suppressed_node,
 )
 from .figure import corrected_mark, not_reported_node
+from .nodes import data_download
 from .provenance import edit_url
 from .shared import LscbDirective, cite, get_view, plain_prose, prose_nodes, table_skeleton
 
@@ -205,12 +206,37 @@ def table_block(
     container += after
     if "no-source" not in options:
         container += source_line(directive, table, dataset.source, dataset.section)
+    container += download_line(entry, name)
+    if "no-source" not in options:
         container += edit_line(directive, entry)
     if table.notes:
         notes = nodes.container(classes=["lscb-notes"])
         notes += prose_nodes(table.notes, directive, entry.year)
         container += notes
     return container
+
+
+def download_line(entry: Entry, name: str) -> nodes.paragraph:
+    """Under a table: its downloads, the table as CSV (for spreadsheets) and JSON."""
+    from ..published.export import Download  # noqa: PLC0415
+
+    table = Download(entry, name, entry.dataset.tables[name].title)  # type: ignore[union-attr]
+    para = nodes.paragraph(classes=["lscb-table-downloads"])
+    para += nodes.Text("Download this table: ")
+    for index, (suffix, use) in enumerate((("csv", "for spreadsheets"), ("json", "for programs"))):
+        if index:
+            para += nodes.Text(", ")
+        label = suffix.upper()
+        para += data_download(
+            "",
+            label,
+            lscb_download=table.path(suffix),
+            reftitle=f"{table.title} ({label})",
+            classes=["lscb-download"],
+        )
+        para += nodes.Text(f" ({use})")
+    para += nodes.Text(".")
+    return para
 
 
 def source_line(
