@@ -105,6 +105,49 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session
+def validate(session: nox.Session) -> None:
+    """The Nu Html Checker, pa11y (HTML_CodeSniffer, WCAG2AA) and Lighthouse on the built site."""
+    _install(session)
+    site = BUILD / "html"
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        session.log("No built site with a search index: building it first.")
+        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    # vnu-jar, pa11y and Lighthouse, pinned in package.json and locked in package-lock.json;
+    # installed without running any package's scripts, so puppeteer downloads no browser:
+    # pa11y and Lighthouse drive Debian's Chromium. npm ci is skipped when node_modules already
+    # holds what the lockfile locks (npm's own record of it, node_modules/.package-lock.json).
+    if not _node_modules_current():
+        session.run(
+            "npm",
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            external=True,
+            env={"PUPPETEER_SKIP_DOWNLOAD": "1"},
+        )
+    # src/lscb_kb/checks/validators.py: each problem as page:line: message; the reports and
+    # the Lighthouse scores in build/validate/.
+    session.run("python", "-m", "lscb_kb.checks.validators", "--site", str(site), *session.posargs)
+
+
+def _node_modules_current() -> bool:
+    import json  # noqa: PLC0415
+
+    hidden = ROOT / "node_modules" / ".package-lock.json"
+    if not hidden.is_file():
+        return False
+    locked = json.loads((ROOT / "package-lock.json").read_text("utf-8"))["packages"]
+    installed = json.loads(hidden.read_text("utf-8"))["packages"]
+    # Optional packages for other platforms (Sass's file watcher's) are locked, not installed.
+    needed = {name for name, entry in locked.items() if name and not entry.get("optional")}
+    return needed <= set(installed) and all(
+        name in locked and entry.get("integrity") == locked[name].get("integrity")
+        for name, entry in installed.items()
+    )
+
+
+@nox.session
 def report(session: nox.Session) -> None:
     """Build a year's annual report as a tagged PDF, then test it: nox -s report -- 2009-10."""
     _install(session, "report", "test")

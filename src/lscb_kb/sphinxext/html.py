@@ -11,7 +11,9 @@ It makes these changes:
 - a toctree caption with ``role="heading"`` also has the ``aria-level`` that role requires;
 - citations in a bibliography are a list of ``listitem``\\ s (docutils writes the deprecated
   ``doc-biblioentry`` role, which also breaks the list's required children);
-- a highlighted code block can be scrolled with the keyboard (``tabindex="0"`` on ``<pre>``).
+- a highlighted code block can be scrolled with the keyboard (``tabindex="0"`` on ``<pre>``);
+- a sphinx-design tab's ``aria-controls`` (naming its panel) is written on its radio button,
+  not on the ``<label>`` for it, where HTML does not allow it.
 
 It also renders two nodes of the extension: a register record's title as a heading one level
 below its section (so a record is a search result in its own right), and the index-only search
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from jinja2.bccache import Bucket, BytecodeCache
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from .nodes import record_title, search_terms
@@ -139,6 +142,44 @@ def visit_search_terms(self: HTML5Translator, node: search_terms) -> None:
     raise nodes.SkipNode
 
 
+def visit_tab_input(self: HTML5Translator, node: nodes.Element) -> None:
+    """sphinx-design's tab radio button, with the ``aria-controls`` its label had."""
+    attributes: dict[str, Any] = {"ids": [node["id"]], "type": node["type"], "name": node["set_id"]}
+    if node["checked"]:
+        attributes["checked"] = "checked"
+    if node.get("aria_controls"):
+        attributes["aria-controls"] = node["aria_controls"]
+    self.body.append(self.starttag(node, "input", **attributes))
+
+
+class TabControls(SphinxPostTransform):
+    """After sphinx-design's tab transform: a tab's ``aria-controls`` moves from its label to
+    its radio button (sphinx-design writes it on the ``<label>``, which HTML does not allow on a
+    label of a form control); the label then names only its button, by ``for``."""
+
+    default_priority = 201  # sphinx-design's TabSetHtmlTransform is 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        from sphinx_design.tabs import sd_tab_input, sd_tab_label  # noqa: PLC0415
+
+        inputs = {node["id"]: node for node in self.document.findall(sd_tab_input)}
+        for label in self.document.findall(sd_tab_label):
+            button = inputs.get(label.get("input_id"))
+            if button is not None and "aria_controls" in label:
+                button["aria_controls"] = label.attributes.pop("aria_controls")
+
+
+def tab_handlers(app: Sphinx, config: Any) -> None:
+    """``config-inited``: the change above to sphinx-design's tabs, when it is loaded."""
+    if "sphinx_design" not in app.extensions:
+        return
+    from sphinx_design import tabs  # noqa: PLC0415 (only with sphinx-design)
+
+    app.add_post_transform(TabControls)
+    app.add_node(tabs.sd_tab_input, override=True, html=(visit_tab_input, tabs.depart_tab_input))
+
+
 def mix_translator(app: Sphinx) -> None:
     """``builder-inited``: the builder's own HTML translator, with :class:`LscbHTMLMixin`."""
     if app.builder.format != "html":
@@ -183,5 +224,6 @@ def keep_compiled_templates(app: Sphinx) -> None:
 def setup_html(app: Sphinx) -> None:
     app.connect("builder-inited", mix_translator, priority=900)
     app.connect("builder-inited", keep_compiled_templates)
+    app.connect("config-inited", tab_handlers)
     app.add_node(record_title, html=(visit_record_title, depart_record_title))
     app.add_node(search_terms, html=(visit_search_terms, None))

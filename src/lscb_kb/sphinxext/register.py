@@ -99,13 +99,18 @@ def render_record(directive: LscbDirective, entry: Entry, record: Record) -> nod
             fields += _field(label, prose_nodes(value, directive, year))
     if record.owner:
         fields += _field("Owner", [nodes.paragraph("", record.owner)])
+    # One "History" field with a paragraph a change: a field name given twice in one list is
+    # read out twice, and HTML wants each name of a description list once.
+    history: list[nodes.Node] = []
     for change in record.history:
         para = nodes.paragraph("", f"{change.period}: {STATUS_LABELS[change.status]}")
         if change.note:
             para += nodes.Text(" (")
             para += inline_prose(change.note, directive, year)
             para += nodes.Text(")")
-        fields += _field("History", [para])
+        history.append(para)
+    if history:
+        fields += _field("History", history)
     reference = nodes.paragraph()
     reference += nodes.literal(record.id, record.id)
     reference += nodes.Text(", ")

@@ -143,6 +143,20 @@ def page_context(
         doctree.get(EDIT_LINKS, []) if isinstance(doctree, nodes.document) else []
     )
     context["lscb_edit_data"] = [{"url": url, "text": text} for url, text in links]
+    context["script_files"] = [deferred(js) for js in context.get("script_files", [])]
+
+
+def deferred(js: Any) -> Any:
+    """A script the page names in its ``<head>``, loaded without holding up the page's first
+    paint: ``defer`` (run in order, once the page is read), unless it is a module or says
+    ``async`` or ``defer`` already. Sphinx's own scripts and sphinx-design's only add behaviour
+    to a page that is read; none writes into the page as it loads."""
+    attributes = getattr(js, "attributes", None)
+    if attributes is None or not getattr(js, "filename", None):
+        return js  # a plain name (old style) or an inline script: left as it is
+    if attributes.get("type") == "module" or {"async", "defer"} & set(attributes):
+        return js
+    return type(js)(js.filename, priority=js.priority, **{**attributes, "defer": "defer"})
 
 
 def setup_theme(app: Sphinx) -> None:
