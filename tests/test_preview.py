@@ -6,6 +6,7 @@ one test starts the server as an editor does and edits a data file under it.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -172,3 +173,20 @@ def test_the_server_shows_a_saved_change_and_its_problems(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_servers_builds_leave_collecting_to_the_pauses_between_saves(
+    make_project: Callable[[str], Project],
+) -> None:
+    project = make_project("basic")
+    previewer = Previewer(project.root, project.root / "build" / "serve", pause_collector=True)
+    try:
+        for count in (1, 2, 3):
+            previewer.build()
+            assert not gc.isenabled() and previewer.uncollected == count
+        previewer.build()  # three in a row with no pause: it collects first
+        assert previewer.uncollected == 1
+        previewer.collect()  # what the server does after a second with no change
+        assert previewer.uncollected == 0
+    finally:
+        gc.enable()

@@ -13,6 +13,7 @@ the whole site's. The terminal shows the same list, and nothing of Sphinx's own 
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -29,6 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 
 _LOCATION = re.compile(r"^(?P<file>.*?)(?::(?P<line>\d+))?(?::(?P<column>\d+))?$")
 _TYPE_SUFFIX = re.compile(r"(?: \[[a-z_]+(?:\.[a-z_-]+)?\])+$")
+COLLECT_AFTER = 3
+"""Builds in a row after which the server collects before building, however busy."""
 WAIT_SECONDS = 20.0
 """How long ``/_preview/problems?after=N`` waits for build N+1 before it answers anyway."""
 
@@ -121,7 +124,12 @@ def shown(location: str, message: str, root: Path) -> Shown:
 class Previewer:
     """Builds the preview of the project at *root* into *out*, keeping every page's problems."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, *, pause_collector: bool = False) -> None:
+        self.pause_collector = pause_collector
+        """Leave Python's garbage collector off during builds, and collect while idle
+        (:meth:`collect`): the server's way to keep it from walking a build's heap while the
+        editor waits (:func:`serve`)."""
+        self.uncollected = 0
         self.root = root.resolve()
         self.html = out / "html"
         self.doctrees = out / "doctrees"
@@ -135,6 +143,10 @@ class Previewer:
         from sphinx.application import Sphinx  # noqa: PLC0415
         from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
 
+        if self.pause_collector:
+            if self.uncollected >= COLLECT_AFTER:
+                self.collect()  # saved again and again, with no pause to collect in
+            gc.disable()
         started = time.perf_counter()
         read: set[str] = set()
         written: set[str] = set()
@@ -175,7 +187,14 @@ class Previewer:
         with self.changed:
             self.report = report
             self.changed.notify_all()
+        self.uncollected += 1
         return report
+
+    def collect(self) -> None:
+        """Free what the builds since the last collection left (a build's pages and
+        environment refer to each other, so only the collector frees them)."""
+        gc.collect()
+        self.uncollected = 0
 
     def _keep(self, found: list[Shown], redone: set[str], pages: set[str]) -> None:
         """Keep each page's problems until a build reads or writes the page again."""
@@ -228,7 +247,7 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000) -> i
     """Build, serve on *host*:*port*, and build again on every saved change, until interrupted."""
     import watchfiles  # noqa: PLC0415
 
-    previewer = Previewer(root, out)
+    previewer = Previewer(root, out, pause_collector=True)
     print("Building the preview...", flush=True)
     print(previewer.build().summary(), flush=True)
     handler = partial(_Handler, directory=str(previewer.html))
@@ -241,7 +260,14 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000) -> i
         str(root / folder) for folder in ("docs", "data", "conf") if (root / folder).is_dir()
     ]
     try:
-        for changes in watchfiles.watch(*watched, debounce=400, step=30):
+        # Each second without a change, what the last builds left is collected.
+        for changes in watchfiles.watch(
+            *watched, debounce=400, step=30, rust_timeout=1000, yield_on_timeout=True
+        ):
+            if not changes:
+                if previewer.uncollected:
+                    previewer.collect()
+                continue
             names = sorted({relative(path, previewer.root) for _change, path in changes})
             shown_names = ", ".join(names[:3]) + (
                 f" and {len(names) - 3} more" if len(names) > 3 else ""
