@@ -94,10 +94,7 @@ def linkcheck(session: nox.Session) -> None:
 def browser(session: nox.Session) -> None:
     """Search, review banner and axe-core on every page, in Chromium, on the built site."""
     _install(session, "browser", "test")
-    site = BUILD / "html"
-    if not (site / "pagefind" / "pagefind.js").is_file():
-        session.log("No built site with a search index: building it first.")
-        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    site = _built_site(session)
     # The tests drive Debian's Chromium (/usr/bin/chromium, or $LSCB_CHROMIUM), never a
     # browser downloaded by Playwright.
     session.env["LSCB_SITE"] = str(site)
@@ -108,10 +105,7 @@ def browser(session: nox.Session) -> None:
 def validate(session: nox.Session) -> None:
     """The Nu Html Checker, pa11y (HTML_CodeSniffer, WCAG2AA) and Lighthouse on the built site."""
     _install(session)
-    site = BUILD / "html"
-    if not (site / "pagefind" / "pagefind.js").is_file():
-        session.log("No built site with a search index: building it first.")
-        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    site = _built_site(session)
     # vnu-jar, pa11y and Lighthouse, pinned in package.json and locked in package-lock.json;
     # installed without running any package's scripts, so puppeteer downloads no browser:
     # pa11y and Lighthouse drive Debian's Chromium. npm ci is skipped when node_modules already
@@ -162,10 +156,17 @@ def report(session: nox.Session) -> None:
         session.log(info)
     else:
         session.log("pdfinfo (Debian's poppler-utils) is not installed: its reading is not shown")
-    if not (BUILD / "html" / "index.html").is_file():
-        session.log("No built site to compare the report with: building it first.")
+    site = _built_site(session)  # what the report's figures are compared with
+    session.run("pytest", "tests/report", env={"LSCB_REPORT_YEAR": year, "LSCB_SITE": str(site)})
+
+
+def _built_site(session: nox.Session) -> Path:
+    """build/html, built first (as nox -s build builds it) if it has no search index."""
+    site = BUILD / "html"
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        session.log("No built site with a search index: building it first.")
         session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
-    session.run("pytest", "tests/report", env={"LSCB_REPORT_YEAR": year})
+    return site
 
 
 def _current_year() -> str:
@@ -179,10 +180,7 @@ def _current_year() -> str:
 def screenshots(session: nox.Session) -> None:
     """PNGs of four pages at 390 and 1280 px, for a person to look at, in build/screenshots/."""
     _install(session, "browser", "test")
-    site = BUILD / "html"
-    if not (site / "pagefind" / "pagefind.js").is_file():
-        session.log("No built site with a search index: building it first.")
-        session.run("python", "-m", "lscb_kb.publish", "--root", str(ROOT))
+    site = _built_site(session)
     session.env["LSCB_SITE"] = str(site)
     session.run("python", "-m", "tests.browser.screenshots", *session.posargs)
 

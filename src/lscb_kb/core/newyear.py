@@ -454,35 +454,23 @@ def other_year_wording(catalogue: Catalogue) -> list[Problem]:
         for path, text in _wording(entry):
             later = [y for y in _named_years(text) if y > own + 1]
             line, column = entry.position(path)
+            message = None
             if later:
                 named = f"{later[0]}/{(later[0] + 1) % 100:02d}"
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        column,
-                        "",
-                        f"names {named}, more than a year after this file's "
-                        f"{year_label(year)}: the {year_label(year)} report can say nothing of "
-                        "it; write the year it means",
-                        "wording",
-                    )
+                message = (
+                    f"names {named}, more than a year after this file's {year_label(year)}: "
+                    f"the {year_label(year)} report can say nothing of it; write the year it "
+                    "means"
                 )
             elif earlier and before.get(path) == text and _named_years(text):
-                last = earlier[-1][0]
-                gap = own - int(last[:4])
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        column,
-                        "",
-                        f"is word for word the {year_label(last)} file's "
-                        f"({display_path(earlier[-1][1].path)}), which names the years as "
-                        f"{year_label(last)} saw them; for {year_label(year)} write "
-                        f"'{shift_years(text, gap)}' (lscb-kb new-year re-dates a new year's "
-                        "files), or put words the report itself uses in double quotes",
-                        "wording",
-                    )
+                last, last_entry = earlier[-1]
+                message = (
+                    f"is word for word the {year_label(last)} file's "
+                    f"({display_path(last_entry.path)}), which names the years as "
+                    f"{year_label(last)} saw them; for {year_label(year)} write "
+                    f"'{shift_years(text, own - int(last[:4]))}' (lscb-kb new-year re-dates a "
+                    "new year's files), or put words the report itself uses in double quotes"
                 )
+            if message is not None:
+                problems.append(Problem(shown, line, column, "", message, "wording"))
     return problems
