@@ -734,7 +734,13 @@ def write_page(results: dict[str, Any]) -> str:
             "",
             "`lscb-kb serve` on the shipped site: from saving one changed number to the refreshed "
             "page, as the previewed page sees it (it asks the server for the next build, reloads, "
-            "and the page shows the new value).",
+            "and the page shows the new value); the next save comes "
+            f"{PREVIEW_PAUSE_S:g} s later, as an editor's would."
+            + (
+                f" Measured again on {results['preview']['date']} (`--preview-only`)."
+                if "date" in results["preview"]
+                else ""
+            ),
             "",
             "| data file edited | save to refreshed page | the build | pages read |",
             "| --- | --- | --- | --- |",
