@@ -138,7 +138,9 @@ def test_acronym_and_its_expansion_are_searchable_but_not_in_the_text(built: Bui
 
     def terms(name: str) -> list[str]:
         page = site.html(name)
-        return [m["content"] for m in page.select('meta[data-pagefind-meta="lscb_terms[content]"]')]
+        metas = page.select('meta[data-pagefind-meta="lscb_terms[content]"]')
+        assert all(m.get("name") == "lscb:search-terms" for m in metas)  # valid HTML
+        return [m["content"] for m in metas]
 
     assert terms("index") == ["S47 Section 47 enquiry Section 47"]
     assert terms("overdue") == ["CDOP Child Death Overview Panel"]

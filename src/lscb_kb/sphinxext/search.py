@@ -236,7 +236,8 @@ def page_terms(env: BuildEnvironment, doctree: nodes.document) -> str:
 def add_search_terms(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """A ``<meta data-pagefind-meta="lscb_terms[content]">`` on every indexed page that names a
+    """A ``<meta name="lscb:search-terms" data-pagefind-meta="lscb_terms[content]">`` (a
+    ``name``, as HTML requires of a ``<meta>`` with ``content``) on every indexed page that names a
     glossary term: searchable, but never part of a result's excerpt."""
     del pagename, templatename
     if doctree is None or not context.get("lscb_indexed"):
@@ -244,7 +245,7 @@ def add_search_terms(
     terms = page_terms(app.env, doctree)
     if terms:
         meta = (
-            f'<meta data-pagefind-meta="{TERMS_META}[content]" '
+            f'<meta name="lscb:search-terms" data-pagefind-meta="{TERMS_META}[content]" '
             f'content="{html.escape(terms, quote=True)}">\n'
         )
         context["metatags"] = context.get("metatags", "") + meta
