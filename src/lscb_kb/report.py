@@ -186,7 +186,7 @@ def prepare(page: Path, report: ReportPlan, built: dt.date) -> str:
     # what paper can not do (search, the site's own navigation), is left out.
     for element in main.select(
         "script, .lscb-contents, .govuk-breadcrumbs, .govuk-pagination, .lscb-review-banner, "
-        ".headerlink, .lscb-search, .lscb-search-terms, [hidden], .lscb-edit"
+        ".headerlink, .lscb-search, [hidden], .lscb-edit"
     ):
         element.decompose()
     for icon in main.select('svg[aria-hidden="true"]'):

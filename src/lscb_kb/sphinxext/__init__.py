@@ -32,7 +32,7 @@ from .years import setup_years
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-ENV_VERSION = 3
+ENV_VERSION = 4
 """Bump when the shape of what the extension stores in the environment changes."""
 
 

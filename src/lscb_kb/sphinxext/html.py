@@ -30,12 +30,11 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
-from .nodes import record_title, search_terms
+from .nodes import record_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-SEARCH_TERMS_ATTRIBUTE = "data-lscb-search-terms"
 _ARIA_LEVEL_2: dict[str, Any] = {"aria-level": "2"}
 
 
@@ -125,23 +124,6 @@ def depart_record_title(self: HTML5Translator, node: record_title) -> None:
     self.body.append(self.context.pop())
 
 
-def visit_search_terms(self: HTML5Translator, node: search_terms) -> None:
-    self.body.append(
-        self.starttag(
-            node,
-            "span",
-            "",
-            CLASS="lscb-search-terms",
-            **{
-                SEARCH_TERMS_ATTRIBUTE: node["terms"],
-                "data-pagefind-index-attrs": SEARCH_TERMS_ATTRIBUTE,
-            },
-        )
-    )
-    self.body.append("</span>")
-    raise nodes.SkipNode
-
-
 def visit_tab_input(self: HTML5Translator, node: nodes.Element) -> None:
     """sphinx-design's tab radio button, with the ``aria-controls`` its label had."""
     attributes: dict[str, Any] = {"ids": [node["id"]], "type": node["type"], "name": node["set_id"]}
@@ -226,4 +208,3 @@ def setup_html(app: Sphinx) -> None:
     app.connect("builder-inited", keep_compiled_templates)
     app.connect("config-inited", tab_handlers)
     app.add_node(record_title, html=(visit_record_title, depart_record_title))
-    app.add_node(search_terms, html=(visit_search_terms, None))

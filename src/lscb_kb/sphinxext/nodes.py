@@ -13,10 +13,6 @@ class record_title(nodes.paragraph):
     """The title of a register record: a heading in HTML, a paragraph elsewhere."""
 
 
-class search_terms(nodes.inline):
-    """Words for the search index only (a glossary term's other forms): never shown."""
-
-
 class search_ui(nodes.General, nodes.Element):
     """Where the search box and its results go on the search page."""
 
