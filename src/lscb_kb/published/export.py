@@ -6,8 +6,10 @@ glossary; the JSON of each file lists the corrections of its figures. Table
 cells and single figures come from the published view (:func:`publishable_rows` and
 :func:`publishable_figure_value`), so a count that the pages hide is hidden in the downloads
 too; figures named in notes and records are written as the site shows them. Column headings
-carry their unit; every row carries the key of its source in the bibliography; a text cell a
-spreadsheet would run as a formula is made safe. Nothing here imports Sphinx or docutils: the
+carry their unit; every row names its source by its title in the bibliography; a table's
+total row is in its JSON and in the data package, not among the CSV's rows, so that a
+spreadsheet's sum of a column is the table's total; a text cell a spreadsheet would run as a
+formula is made safe. Nothing here imports Sphinx or docutils: the
 extension (:mod:`lscb_kb.sphinxext.downloads`) writes the files when a build finishes.
 """
 
@@ -17,10 +19,12 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import PurePosixPath
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..core.models import (
@@ -152,6 +156,30 @@ def heading(column: Column, view: PublishedView | None = None, year: str | None 
 def _text(value: ShownCell, view: PublishedView, year: str | None) -> ShownCell:
     """A text cell with the figures it names written as the site shows them."""
     return view.text(value, year) if isinstance(value, str) else value
+
+
+def source_title(settings: Settings, key: str | None, section: object = None) -> str:
+    """A source as a reader knows it: its title in the bibliography (the key if it has none),
+    with the section when there is one."""
+    if not key:
+        return ""
+    title = _titles(settings.bibliography_path).get(key, key)
+    return title + (f", section {section}" if section else "")
+
+
+@lru_cache(maxsize=4)
+def _titles_at(path: Path, _stamp: int) -> Mapping[str, str]:
+    from ..core.bibliography import titles  # noqa: PLC0415
+
+    return MappingProxyType(titles(path))
+
+
+def _titles(path: Path) -> Mapping[str, str]:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return _titles_at(path, stamp)
 
 
 def _unit_words(spec: UnitSpec) -> str:
@@ -323,21 +351,23 @@ def table_contents(
     view = view or single_view(entry, settings)
     published = publishable_rows(entry, name, settings, view)
     source = table.source or dataset.source
+    section = table.section or dataset.section
+    source_words = source_title(settings, source, section)
     mixed = _row_units(table)
     year = entry.year
     header = [name for name, _type in table_fields(table, view, year)]
     body: list[list[CsvCell]] = []
-    originals = table.every_row
-    cells = [*published.rows, *([published.total] if published.total is not None else [])]
-    for original, row in zip(originals, cells, strict=True):
-        line: list[CsvCell] = [str(original.get("key", "total"))]
+    # The total row is not a row of the CSV: a spreadsheet's sum of a column would count it
+    # twice. It is the JSON's "total" and the data package's description of the file.
+    for original, row in zip(table.rows, published.rows, strict=True):
+        line: list[CsvCell] = [str(original.get("key"))]
         line += [
             _cell(_text(row.get(c.key), view, year), row_spec(column_spec(c), original))
             for c in table.columns
         ]
         if mixed:
             line.append(_row_unit(table, original))
-        line.append(source)
+        line.append(source_words)
         body.append(line)
     about = _about(entry, settings, view)
     about.update(
@@ -346,7 +376,7 @@ def table_contents(
             "table_title": view.text(table.title, year),
             "period": table.period or dataset.period,
             "source": source,
-            "section": table.section or dataset.section,
+            "section": section,
             "notes": [*about["notes"], *_notes(table.notes, view, entry.year)],
             "not_reported": dict(table.not_reported) or None,
             "columns": [_column_json(c, view, year) for c in table.columns],
@@ -418,7 +448,7 @@ def figures_contents(
                 _cell(value, spec),
                 _unit_words(spec) or "text",
                 figure.section or "",
-                source,
+                source_title(settings, source),
             ]
         )
         item: dict[str, Any] = {
@@ -477,7 +507,7 @@ def register_contents(
                 record.period or "",
                 "; ".join(record.topics),
                 history,
-                record.source or dataset.source,
+                source_title(settings, record.source or dataset.source),
             ]
         )
     records = [
@@ -515,7 +545,7 @@ def discrepancies_contents(
             prose_text(view, d.uses, year),
             prose_text(view, d.reader_note, year),
             "; ".join(d.topics),
-            dataset.source,
+            source_title(settings, dataset.source),
         ]
         for d in dataset.discrepancies
     ]
@@ -529,7 +559,13 @@ def glossary_contents(entry: Entry, settings: Settings) -> tuple[str, str]:
     assert isinstance(dataset, GlossaryDataset)
     header = ["term", "expansion", "definition", "aliases", "source"]
     body: list[list[CsvCell]] = [
-        [t.term, t.expansion or "", t.definition, "; ".join(t.aliases), t.source or dataset.source]
+        [
+            t.term,
+            t.expansion or "",
+            t.definition,
+            "; ".join(t.aliases),
+            source_title(settings, t.source or dataset.source),
+        ]
         for t in dataset.terms
     ]
     items = [t.model_dump(mode="json") for t in dataset.terms]
@@ -604,10 +640,7 @@ def data_package(catalogue: Catalogue, view: PublishedView, csvs: dict[str, str]
     the output -> text): a Table Schema per file, with each column's type (its heading names
     its unit); the symbols a hidden, not reported or not yet entered figure is written as, as
     missing values; the source's title and section; the licence."""
-    from ..core.bibliography import titles  # noqa: PLC0415
-
     settings = catalogue.settings
-    sources = titles(settings.bibliography_path)
     licence = {"name": "OGL-UK-3.0", "title": settings.licence, "path": settings.licence_url}
     missing = ["", view.policy.symbol, NOT_REPORTED, NOT_YET_ENTERED]
     resources = []
@@ -616,11 +649,13 @@ def data_package(catalogue: Catalogue, view: PublishedView, csvs: dict[str, str]
         for download in downloads_of(entry):
             path = download.path("csv")
             header = next(csv.reader(io.StringIO(csvs[path])))
+            description = None
             if isinstance(dataset, TablesDataset) and download.table is not None:
                 table = dataset.tables[download.table]
                 typed = dict(table_fields(table, view, entry.year))
                 key = table.source or dataset.source
                 section = table.section or dataset.section
+                description = _total_description(entry, download, view)
             else:
                 typed = {}
                 key = str(getattr(dataset, "source", "") or "")
@@ -637,9 +672,10 @@ def data_package(catalogue: Catalogue, view: PublishedView, csvs: dict[str, str]
                 "licenses": [licence],
                 "schema": {"fields": fields, "missingValues": missing},
             }
+            if description:
+                resource["description"] = description
             if key:  # its title only: an address in the bibliography is the link policy's
-                title = sources.get(key, key) + (f", section {section}" if section else "")
-                resource["sources"] = [{"title": title}]
+                resource["sources"] = [{"title": source_title(settings, key, section)}]
             resources.append(resource)
     package = {
         "name": "lscb-knowledge-base",
@@ -648,6 +684,43 @@ def data_package(catalogue: Catalogue, view: PublishedView, csvs: dict[str, str]
         "resources": resources,
     }
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+def _total_description(entry: Entry, download: Download, view: PublishedView) -> str | None:
+    """How a table's total row is marked: not a row of the CSV, but said here, with its cells
+    as the pages show them, so a spreadsheet's sum of a column can be checked against it."""
+    dataset = entry.dataset
+    assert isinstance(dataset, TablesDataset) and download.table is not None
+    table = dataset.tables[download.table]
+    published = view.table(entry, download.table)
+    if table.total is None or published.total is None:
+        return None
+    year = entry.year
+    cells = [
+        f"{heading(c, view, year)} {_description_cell(published.total.get(c.key))}"
+        for c in table.columns
+        if column_spec(c).numeric
+    ]
+    label = next(
+        (
+            view.text(str(table.total[c.key]), year)
+            for c in table.columns
+            if not column_spec(c).numeric and table.total.get(c.key)
+        ),
+        "Total",
+    )
+    json_name = PurePosixPath(download.path("json")).name
+    return (
+        f"This file holds the table's rows only. Its total row ({label}: {'; '.join(cells)}) "
+        f"is left out so that a spreadsheet's sum of a column does not count it twice; it is "
+        f'the "total" in {json_name}.'
+    )
+
+
+def _description_cell(value: ShownCell) -> str:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return str(value) if value is not None else NOT_REPORTED
 
 
 def all_files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
