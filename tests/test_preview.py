@@ -190,3 +190,20 @@ def test_the_servers_builds_leave_collecting_to_the_pauses_between_saves(
         assert previewer.uncollected == 0
     finally:
         gc.enable()
+
+
+def test_the_checks_rule_names_show_in_a_preview_and_not_to_readers(
+    make_project: Callable[[str], Project],
+) -> None:
+    """The notes on the figures give readers each contradiction's reference; the name of the
+    rule that found it is for editors, in a preview."""
+    project = make_project("figures")
+    result = project.build(fresh=True)
+    assert result.warnings == ""
+    public = (project.out / "index.html").read_text("utf-8")
+    assert "DIS-0910-01" in public and "2009/10" in public
+    assert "facts/income-agrees" not in public and "rule" not in public.split("DIS-0910-01")[1][:80]
+    previewer = Previewer(project.root, project.root / "build" / "serve")
+    previewer.build()
+    text = _page(previewer, "index").get_text(" ", strip=True)
+    assert "DIS-0910-01 , 2009/10; checked by rule facts/income-agrees" in text

@@ -16,6 +16,7 @@ from ..checks.rules import RULES_FILE, check_figures
 from ..core.catalogue import FigureRef
 from ..core.models import DiscrepancyRegister, FiguresDataset, TablesDataset
 from .figure import figure_node
+from .preview import in_preview
 from .register import _field
 from .shared import LscbDirective, LscbWarning, get_view, prose_nodes
 
@@ -108,8 +109,11 @@ class DataDiscrepanciesDirective(LscbDirective):
                 fields += _field("What to know", prose_nodes(item.reader_note, self, entry.year))
                 reference = nodes.paragraph()
                 reference += nodes.literal(item.id, item.id)
-                year = f", {entry.year}" if entry.year else ""
-                reference += nodes.Text(f"{year}; rule {item.rule}")
+                if entry.year:
+                    reference += nodes.Text(f", {entry.year.replace('-', '/')}")
+                if in_preview(self.config):
+                    # The check's own name is for editors: a reader needs the reference only.
+                    reference += nodes.Text(f"; checked by rule {item.rule}")
                 fields += _field("Reference", [reference])
                 box += fields
                 container += box

@@ -31,3 +31,8 @@ class topic_listing(nodes.General, nodes.Element):
 
 class topic_index(nodes.General, nodes.Element):
     """Pending: the list of every topic, filled in when the page is written."""
+
+
+class letter_index(nodes.container):
+    """The glossary's A to Z: a ``<nav>`` of links to its letters in HTML, a container
+    elsewhere."""
