@@ -149,3 +149,47 @@ def test_a_table_scroll_region_is_reached_with_the_keyboard(page: Page, base_url
     # A function, not an expression: Playwright evaluates an expression with eval(), which
     # the site's Content-Security-Policy (no 'unsafe-eval') refuses.
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+
+
+PRINTED = ["index.html", "governance/budget.html", "glossary.html", "topics/domestic-abuse.html"]
+
+
+@pytest.mark.parametrize("path", PRINTED)
+def test_a_printed_page_has_no_navigation_and_gives_its_address(
+    page: Page, base_url: str, path: str
+) -> None:
+    """On paper: the site's name and the page's address, the full addresses of its links, its
+    content no wider than an A4 page, and no search, menu, breadcrumbs or contents."""
+    page.set_viewport_size({"width": 700, "height": 1000})  # A4's printable width, about
+    page.goto(f"{base_url}{path}")
+    page.wait_for_load_state("load")
+    page.emulate_media(media="print")
+    found = page.evaluate(
+        """() => {
+        const shown = (el) => el && getComputedStyle(el).display !== 'none'
+            && el.getBoundingClientRect().height > 0;
+        const hidden = ['.lscb-searchbox', '.govuk-service-navigation', '.lscb-breadcrumbs',
+            '.lscb-contents', '.lscb-az', '.lscb-pagination', '.govuk-skip-link',
+            '.govuk-footer__navigation', '.lscb-about-page']
+            .filter((s) => [...document.querySelectorAll(s)].some(shown));
+        const address = document.querySelector('.lscb-print-address');
+        const link = [...document.querySelectorAll('main a[href]')].find((a) => {
+            const h = a.getAttribute('href');
+            return !h.startsWith('#') && !a.closest('table') && !a.classList.contains('headerlink');
+        });
+        return {
+            hidden, name: shown(document.querySelector('.lscb-header__name, .lscb-header__link')),
+            address: shown(address) ? address.innerText : null, href: location.href,
+            link: link ? [link.href, getComputedStyle(link, '::after').content] : null,
+            wide: document.documentElement.scrollWidth - innerWidth,
+        };
+    }"""
+    )
+    assert found["hidden"] == [], f"{path}: shown on paper: {found['hidden']}"
+    assert found["name"], path
+    assert found["address"] is not None and found["href"] in found["address"], found
+    assert "Thurrock" in found["address"]
+    assert found["link"] is not None and found["link"][0] in found["link"][1], found["link"]
+    assert found["wide"] <= 0, f"{path} is {found['wide']} px wider than the paper"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
