@@ -92,7 +92,7 @@ from ..core.problems import LscbError, PathPart, Problem, display_path, format_p
 from ..core.prose import FIGURE, strings
 from ..core.settings import MAINTAINERS_PAGES
 from .pages import EXTENSION_DIRECTIVES, NOT_MARKDOWN, page_parser
-from .safety import directive_options
+from .safety import directive_options, parse_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -466,7 +466,7 @@ class _PageAudit:
     def markdown(self, text: str, offset: int) -> None:
         """Read *text*, whose first line is line ``offset + 1`` of the page."""
         try:
-            tokens = self.md.parse(text)
+            tokens = parse_markdown(self.md, text)
         except Exception:  # the content-safety scan reports a page that can not be parsed
             return
         quoting = 0

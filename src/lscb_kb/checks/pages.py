@@ -53,7 +53,13 @@ from ..core.topics import (
     topic_without_page_message,
 )
 from ..core.validate import column_spec
-from .safety import LITERAL_DIRECTIVES, directive_options, markdown_parser
+from .safety import (
+    LITERAL_DIRECTIVES,
+    directive_options,
+    load_front_matter,
+    markdown_parser,
+    parse_markdown,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -222,7 +228,7 @@ class _Reader:
     def markdown(self, text: str, offset: int, *, top: bool = False) -> None:
         """Read *text*, whose first line is line ``offset + 1`` of the page."""
         try:
-            tokens = self.md.parse(text)
+            tokens = parse_markdown(self.md, text)
         except Exception:  # the content-safety scan reports a page that can not be parsed
             return
         for token in tokens:
@@ -292,7 +298,7 @@ class _Reader:
 
     def front_matter(self, content: str) -> None:
         try:
-            data = yaml.safe_load(content)
+            data = load_front_matter(content)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError, OverflowError):
             return  # the loader of the review fields reports it
         if not isinstance(data, dict) or FRONT_MATTER_TOPICS not in data:

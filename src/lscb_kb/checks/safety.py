@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,14 @@ def only_a_comment(html: str) -> bool:
 
 def markdown_parser(extensions: Iterable[str]) -> MarkdownIt:
     """MyST's own markdown-it parser with the syntax *extensions* on, as the build reads pages
-    (the tokens only: nothing is rendered). :mod:`lscb_kb.checks.pages` reads pages with it too."""
+    (the tokens only: nothing is rendered). :mod:`lscb_kb.checks.pages` and
+    :mod:`lscb_kb.checks.audit` read pages with it too: one parser for each set of extensions,
+    which only :func:`parse_markdown` uses."""
+    return _markdown_parser(frozenset(extensions))
+
+
+@lru_cache(maxsize=8)
+def _markdown_parser(extensions: frozenset[str]) -> MarkdownIt:
     # MyST's modules import docutils: only a parse of a page loads them.
     from myst_parser.config.main import MdParserConfig  # noqa: PLC0415
     from myst_parser.parsers.mdit import create_md_parser  # noqa: PLC0415
@@ -93,6 +101,21 @@ def markdown_parser(extensions: Iterable[str]) -> MarkdownIt:
     md = create_md_parser(config, RendererHTML)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link
     return md
+
+
+@lru_cache(maxsize=512)
+def load_front_matter(content: str) -> Any:
+    """A page's front matter as YAML reads it, as MyST reads it (``yaml.safe_load``), once for
+    the checks that read it; what it gives is read, never changed."""
+    return yaml.safe_load(content)
+
+
+@lru_cache(maxsize=1024)
+def parse_markdown(md: MarkdownIt, text: str) -> tuple[Token, ...]:
+    """The tokens of *text*: the check reads each page three times (its references, its
+    safety, its bare numbers), and parses it once. The tokens are read, never changed; a text
+    that does not parse raises each time it is asked for."""
+    return tuple(md.parse(text))
 
 
 def _parser(policy: SafetyPolicy) -> MarkdownIt:
@@ -120,7 +143,7 @@ class _Scanner:
 
     def markdown(self, text: str, offset: int, *, front_matter: bool = False) -> None:
         try:
-            tokens = self.md.parse(text)
+            tokens = parse_markdown(self.md, text)
         except Exception as err:
             self.problem(offset + 1, 1, f"the page could not be parsed: {err}")
             return
@@ -221,7 +244,7 @@ class _Scanner:
     def front(self, content: str, start: int) -> None:
         """*start* is the line of the opening ``---``; the YAML begins on the next line."""
         try:
-            data = yaml.safe_load(content)
+            data = load_front_matter(content)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
             self.problem(start, 1, f"the front matter is not valid YAML: {err}")
             return

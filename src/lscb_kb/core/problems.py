@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PathPart = str | int
@@ -23,11 +24,16 @@ def format_path(parts: Sequence[PathPart]) -> str:
 
 def display_path(path: Path | str) -> str:
     """A path as an editor would type it: relative to the working directory where possible."""
-    path = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
+    # Resolving asks the file system about every folder on the way: once per path and folder.
     try:
-        rel = path.resolve().relative_to(Path.cwd().resolve())
+        rel = Path(path).resolve().relative_to(Path(cwd).resolve())
     except ValueError:
-        return str(path)
+        return path
     return rel.as_posix()
 
 
