@@ -987,7 +987,13 @@ def find_personal(text: str, guard: Guard) -> list[Finding]:
     Each finding's ``start`` and ``end`` are offsets into *text* itself (not the normalised
     text), so ``text[f.start:f.end] == f.text``.
     """
-    return _findings(normalise(text), guard)
+    return list(_found(text, guard))
+
+
+@lru_cache(maxsize=256)
+def _found(text: str, guard: Guard) -> tuple[Finding, ...]:
+    # A build reads every page it writes, and most pages are the same as the last build's.
+    return tuple(_findings(normalise(text), guard))
 
 
 def scan_published_text(text: str, guard: Guard) -> list[Finding]:
