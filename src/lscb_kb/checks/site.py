@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -132,11 +133,21 @@ def read_written(text: str, policy: SafetyPolicy) -> tuple[list[tuple[int, str]]
     """One reading of a written page: what it does that the site never publishes, each at its
     line (:func:`html_problems`), and the text a reader or a search indexer gets from it
     (:func:`visible_text`)."""
-    reader = _WrittenPage(policy)
+    found, visible = _read_written(text, policy.schemes, policy.file)
+    return list(found), visible
+
+
+@lru_cache(maxsize=256)
+def _read_written(
+    text: str, schemes: frozenset[str], file: str
+) -> tuple[tuple[tuple[int, str], ...], str]:
+    # A build reads every page it writes, and most are what the last build wrote: a page's
+    # reading depends on its text and the link policy's schemes alone.
+    reader = _WrittenPage(SafetyPolicy(schemes=schemes, file=file))
     reader.script_is_data = False
     reader.feed(text)
     reader.close()
-    return reader.found, html.unescape("".join(reader.parts))
+    return tuple(reader.found), html.unescape("".join(reader.parts))
 
 
 Selection = Callable[[Path], bool]
