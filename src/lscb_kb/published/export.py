@@ -168,18 +168,19 @@ def source_title(settings: Settings, key: str | None, section: object = None) ->
 
 
 @lru_cache(maxsize=4)
-def _titles_at(path: Path, _stamp: int) -> Mapping[str, str]:
+def _titles_at(path: Path, _text: str) -> Mapping[str, str]:
     from ..core.bibliography import titles  # noqa: PLC0415
 
     return MappingProxyType(titles(path))
 
 
 def _titles(path: Path) -> Mapping[str, str]:
+    """The bibliography's titles, read again only when its text changes."""
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = -1
-    return _titles_at(path, stamp)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return _titles_at(path, text)
 
 
 def _unit_words(spec: UnitSpec) -> str:
