@@ -76,3 +76,18 @@ def test_every_page_has_a_description_from_its_text_and_the_site_an_icon(
     budget = pages["governance/budget"].select_one('meta[name="description"]')
     assert budget is not None
     assert budget["content"].startswith("The board is funded by its partner agencies.")
+
+
+@pytest.mark.xdist_group("shipped-site")
+def test_the_footer_links_each_page_once(pages: dict[str, BeautifulSoup]) -> None:
+    """The accessibility statement is a support link at the foot of every page, as on GOV.UK,
+    and not listed again in the footer's navigation."""
+    for name, soup in pages.items():
+        footer = soup.select_one("footer")
+        assert footer is not None, name
+        links = footer.select("a.govuk-footer__link")
+        texts = [a.get_text(strip=True) for a in links]
+        hrefs = [a["href"] for a in links]
+        repeated = sorted({t for t in [*texts, *hrefs] if (texts + hrefs).count(t) > 1})
+        assert repeated == [], (name, repeated)
+        assert "Accessibility statement" in texts, name

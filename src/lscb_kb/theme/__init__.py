@@ -30,6 +30,8 @@ THEME_NAME = "lscb"
 THEME_DIR = Path(__file__).resolve().parent / THEME_NAME
 CONTENTS_FROM = 3
 """A page gets a contents list when it has at least this many sections under its title."""
+SUPPORT_PAGES = frozenset({"accessibility", "search-help"})
+"""Pages the footer's support links name (``layout.html``), so its navigation does not."""
 EDIT_LINKS = "lscb_edit_links"
 """The document attribute that keeps a page's "Edit the data" links for the footer."""
 
@@ -134,7 +136,7 @@ def page_context(
 
     context["lscb_navigation"] = [item(page) for page in groups[0][1]] if groups else []
     context["lscb_footer_navigation"] = [
-        {"caption": caption, "items": [item(page) for page in pages]}
+        {"caption": caption, "items": [item(page) for page in pages if page not in SUPPORT_PAGES]}
         for caption, pages in groups[1:]
     ]
     sections = contents(doctree if isinstance(doctree, nodes.document) else None)
