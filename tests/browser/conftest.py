@@ -9,13 +9,11 @@ recorded, so a page that loads an external font, script or tracker fails.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route, sync_playwright
 
+from lscb_kb.checks.validators import serve_folder
 from lscb_kb.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,16 +99,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
     """The site, served on 127.0.0.1 on a free port until the end of the session."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(site, _QuietHandler) as base:
+        yield base
 
 
 @dataclass

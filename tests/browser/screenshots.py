@@ -6,13 +6,12 @@ build/screenshots/ (whole pages), served as the browser tests serve the site.
 from __future__ import annotations
 
 import argparse
-import functools
-import threading
 from collections.abc import Sequence
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from lscb_kb.checks.validators import serve_folder
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SITE, _QuietHandler
 
@@ -31,28 +30,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "build" / "screenshots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(args.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for width in WIDTHS:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                for name, path in PAGES.items():
-                    page.goto(f"{base}{path}")
-                    page.wait_for_load_state("load")
-                    if name == "search":
-                        page.wait_for_selector(".pagefind-ui__result-link")
-                    target = args.out / f"{name}-{width}.png"
-                    page.screenshot(path=str(target), full_page=True)
-                    print(target)
-                page.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(args.site, _QuietHandler) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name, path in PAGES.items():
+                page.goto(f"{base}{path}")
+                page.wait_for_load_state("load")
+                if name == "search":
+                    page.wait_for_selector(".pagefind-ui__result-link")
+                target = args.out / f"{name}-{width}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+            page.close()
+        browser.close()
     return 0
 
 

@@ -24,6 +24,7 @@ Everything found is written into ``build/validate/`` as JSON (``nu.json``, ``pa1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import io
@@ -236,13 +237,16 @@ def _gzipped(path: Path, mtime: int) -> bytes:
     return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
 
 
+def serve(site: Path, policy: str) -> contextlib.AbstractContextManager[str]:
+    """*site* served on 127.0.0.1 as GitHub Pages serves it, for as long as the block runs."""
+    return serve_folder(site, type("Handler", (_Handler,), {"policy": policy}))
+
+
 @contextmanager
-def serve(site: Path, policy: str) -> Iterator[str]:
-    """*site* served on 127.0.0.1 on a free port, for as long as the block runs."""
-    handler = functools.partial(
-        type("Handler", (_Handler,), {"policy": policy}), directory=str(site)
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve_folder(site: Path, handler: type[SimpleHTTPRequestHandler]) -> Iterator[str]:
+    """*site* served on 127.0.0.1 on a free port by *handler*, for as long as the block runs;
+    the block is given the site's address. The browser tests serve the site with it too."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
