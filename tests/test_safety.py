@@ -7,11 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from myst_parser.config.main import TopmatterReadError
+from myst_parser.config.main import read_topmatter as myst_read_topmatter
 
 from lscb_kb.checks.personal import AllowEntry, Guard, name_hash, nhs_check_digit_ok, scan_text
-from lscb_kb.checks.safety import project_scope, scan_page
+from lscb_kb.checks.safety import load_front_matter, project_scope, scan_page
 from lscb_kb.core.policy import load_policy
+from lscb_kb.sphinxext.parser import read_topmatter
 
 from .conftest import REPO, Project
 
@@ -368,3 +372,33 @@ def test_code_and_ci_need_a_maintainers_review() -> None:
     contributing = (REPO / "CONTRIBUTING.md").read_text("utf-8")
     assert "## Why some files need a maintainer's review" in contributing
     assert "without secrets" in contributing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: A page  \ntopics: [a, b]\n---\n# A page\n",
+        "---\nnotes: |\n  kept  \n  lines\n...\nText\n",
+        "---\n- a list\n---\n",
+        "---\n",
+        "No front matter\n---\nx: 1\n",
+        "--- \nx: 1\n---\n",
+    ],
+)
+def test_the_build_reads_front_matter_as_myst_reads_it(text: str) -> None:
+    assert read_topmatter(text) == myst_front_matter(text)
+
+
+def myst_front_matter(text: str) -> object:
+    try:
+        return myst_read_topmatter(text)
+    except TopmatterReadError:  # not a mapping: the build reads no settings from it
+        return None
+
+
+def test_front_matter_yaml_can_not_read_is_refused_at_every_reading() -> None:
+    for _ in range(2):
+        with pytest.raises(yaml.YAMLError):
+            load_front_matter("topics: [a\n")
+    first = load_front_matter("topics: [a]\n")
+    assert first == {"topics": ["a"]}

@@ -103,11 +103,26 @@ def _markdown_parser(extensions: frozenset[str]) -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=512)
 def load_front_matter(content: str) -> Any:
     """A page's front matter as YAML reads it, as MyST reads it (``yaml.safe_load``), once for
-    the checks that read it; what it gives is read, never changed."""
-    return yaml.safe_load(content)
+    the checks and the build that read it; what it gives is read, never changed.
+
+    A front matter that YAML can not read raises the same error each time it is asked for, and
+    is read once too: PyYAML takes time that grows with the square of the depth of nested
+    brackets, and a page of them is refused at every reading.
+    """
+    value, error = _loaded_front_matter(content)
+    if error is not None:
+        raise error.with_traceback(None)
+    return value
+
+
+@lru_cache(maxsize=512)
+def _loaded_front_matter(content: str) -> tuple[Any, Exception | None]:
+    try:
+        return yaml.safe_load(content), None
+    except Exception as err:  # raised again, as it is, by load_front_matter
+        return None, err.with_traceback(None)
 
 
 @lru_cache(maxsize=1024)

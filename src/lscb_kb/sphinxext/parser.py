@@ -29,7 +29,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst.states import MarkupError
 from markdown_it.tree import SyntaxTreeNode
-from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from myst_parser.config.main import merge_file_level
 from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.directives import parse_directive_text
@@ -41,6 +41,7 @@ from ..checks.safety import (
     PATH_DIRECTIVES,
     RAW_HTML,
     front_matter_refusals,
+    load_front_matter,
     only_a_comment,
     outside_message,
 )
@@ -182,13 +183,12 @@ class SafeRenderer(SphinxRenderer):
         content: Any = token.content
         if isinstance(content, str):
             try:
-                content = yaml.safe_load(content)
+                content = load_front_matter(content)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
                 return
         if not isinstance(content, dict):
             return
-        for key in ("abstract", "dedication"):
-            content.pop(key, None)
+        content = {k: v for k, v in content.items() if k not in ("abstract", "dedication")}
         if token.token is not None:
             token.token.content = content  # type: ignore[assignment]  # MyST takes a mapping
         super().render_front_matter(token)
@@ -256,6 +256,24 @@ class SafeRenderer(SphinxRenderer):
             self.current_node.append(paragraph)
 
 
+def read_topmatter(text: str) -> dict[str, Any] | None:
+    """The page's front matter as MyST's ``read_topmatter`` reads it (the lines after a first
+    ``---`` line up to a ``---`` or ``...`` line, each without trailing white space), read
+    through :func:`~lscb_kb.checks.safety.load_front_matter`, which the renderer's reading of
+    the same front matter shares; ``None`` if the page has none or it is not a mapping."""
+    if not text.startswith("---"):
+        return None
+    lines = iter(text.splitlines())
+    next(lines)
+    block = []
+    for line in lines:
+        if line.startswith(("---", "...")):
+            break
+        block.append(line.rstrip() + "\n")
+    data = load_front_matter("".join(block))
+    return data if isinstance(data, dict) else None
+
+
 def role_line(token: SyntaxTreeNode) -> int:
     """The line of an inline token: its paragraph's first line and the line breaks before it."""
     start = token_line(token, default=0)
@@ -284,7 +302,7 @@ class SafeMystParser(MystParser):
         # The page's own substitutions never count: only the fixed ones of conf/conf.py.
         try:
             topmatter = read_topmatter(inputstring)
-        except (TopmatterReadError, ValueError, TypeError, OverflowError, RecursionError):
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
             topmatter = None  # the loader of the review fields reports it at its line
         if topmatter:
             policy = policy_of(env)
