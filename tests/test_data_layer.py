@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from lscb_kb.core import AddressError, Catalogue, LscbError
+from lscb_kb.core.bibliography import read_keys
 from lscb_kb.core.units import UnitSpec, check_value, format_value
-from lscb_kb.core.yamlload import load_yaml
+from lscb_kb.core.yamlload import load_yaml, parse_yaml
 
 from .conftest import Project
 
@@ -23,6 +24,37 @@ def test_loader_keeps_line_column_and_printed_precision(tmp_path: Path) -> None:
     assert str(doc.value["rows"][0]["n"]) == "103158.60"
     assert doc.position(("b",)) == (2, 4)
     assert doc.position(("rows", 0, "n")) == (4, 17)
+
+
+def test_each_reading_of_a_text_gets_its_own_values() -> None:
+    """A text is parsed once per process, and no reading can change what the next one gets."""
+    text = "rows:\n  - {key: x, n: 1}\nnotes: [a]\n"
+    first = parse_yaml(text, "data/f.yaml")
+    first.value["rows"][0]["n"] = 2
+    first.value["notes"].append("b")
+    first.values.clear()
+    second = parse_yaml(text, "data/f.yaml")
+    assert second.value == {"rows": [{"key": "x", "n": 1}], "notes": ["a"]}
+    assert second.position(("rows", 0, "n")) == (2, 17)
+    # the same text read as the front matter of a page (from its second line)
+    assert parse_yaml(text, "docs/p.md", first_line=2).position(("notes",)) == (4, 8)
+
+
+def test_a_refused_text_is_refused_at_every_reading() -> None:
+    for _ in range(2):
+        with pytest.raises(LscbError) as err:
+            parse_yaml("a: 1\na: 2\n", "data/f.yaml")
+        assert err.value.problems[0].line == 2
+
+
+def test_a_bibliography_read_twice_names_the_file_of_each_reading(tmp_path: Path) -> None:
+    text = "@misc{one,\n  title = {One},\n  year = {2010},\n}\n@unknownkind{two,\n}\n"
+    for name in ("a.bib", "b.bib"):
+        (tmp_path / name).write_text(text, "utf-8")
+        with pytest.raises(LscbError) as err:
+            read_keys(tmp_path / name)
+        assert [p.file for p in err.value.problems] == [str(tmp_path / name)]
+        assert err.value.problems[0].line == 5
 
 
 @pytest.mark.parametrize(

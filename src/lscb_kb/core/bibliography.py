@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,18 +63,23 @@ def read_keys(path: Path, limits: Limits | None = None) -> dict[str, int]:
         raise LscbError(
             [Problem(shown, 1, 0, "", "is not UTF-8 text; save it as UTF-8", "syntax")]
         ) from None
-    keys, problems = _read_text(text, shown)
+    keys, problems = _read_text(text)
     if problems:
-        raise LscbError(list(problems))
+        raise LscbError([replace(problem, file=shown) for problem in problems])
     return dict(keys)
 
 
+_UNNAMED = "<bibliography>"
+"""The file's name in the problems :func:`_read_text` keeps: each reading names its own file."""
+
+
 @lru_cache(maxsize=8)
-def _read_text(text: str, shown: str) -> tuple[tuple[tuple[str, int], ...], tuple[Problem, ...]]:
-    """:func:`read_keys` of a file's text, once per process for the same text (a preview
-    builds again and again with the same bibliography): its keys, or its problems."""
+def _read_text(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[Problem, ...]]:
+    """:func:`read_keys` of a file's text, once per process for the same text, wherever the
+    file is (a preview builds again and again with the same bibliography, and the tests build
+    copies of one): its keys, or its problems."""
     try:
-        return _keys_in(text, shown), ()
+        return _keys_in(text, _UNNAMED), ()
     except LscbError as err:
         return (), tuple(err.problems)
 

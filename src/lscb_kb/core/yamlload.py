@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -542,9 +543,33 @@ def parse_yaml(
     *limits* (by default those of :class:`~lscb_kb.core.settings.Limits`) bound how deep the
     text may nest, how long one text may be and how many values it may hold.
     """
+    read = _parse_once(text, shown, first_line, limits or Limits())
+    return Located(
+        file=read.file,
+        value=_fresh(read.value),
+        values=dict(read.values),
+        keys=dict(read.keys),
+        count=read.count,
+    )
+
+
+def _fresh(value: Any) -> Any:
+    """*value* with new mappings and lists (its scalars are never changed in place)."""
+    if type(value) is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_fresh(item) for item in value]
+    return value
+
+
+@lru_cache(maxsize=256)
+def _parse_once(text: str, shown: str, first_line: int, limits: Limits) -> Located:
+    """:func:`parse_yaml`, once per process for the same text, name, line and limits: a build,
+    the check and every rebuild of a preview read the same data files. What it keeps is never
+    given out: each reading gets its own mappings and lists. A text that is refused is read,
+    and refused, each time."""
     from .problems import LscbError  # noqa: PLC0415
 
-    limits = limits or Limits()
     offset = first_line - 1
 
     def refused(line: int, column: int, message: str, rule: str = "limit") -> LscbError:
