@@ -10,7 +10,10 @@ for each exit status the command promises, so that the programs themselves stay 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.metadata
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -31,6 +34,7 @@ from sphinx.application import Sphinx
 from sphinx.cmd.build import build_main
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.testing.util import _clean_up_global_state
+from sphinx.util import logging as sphinx_logging
 from sphinx.util.console import strip_escape_sequences
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -96,21 +100,82 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_templates() -> Iterator[None]:
-    """Sphinx's template environment of every in-process build shares compiled templates with
-    the builds before it that had the same Jinja settings (its extensions)."""
+    """Sphinx's template environment of every in-process build shares compiled templates, those
+    of template files and those made from a string, with the builds before it that had the
+    same Jinja settings (its extensions)."""
     caches: dict[tuple[type, tuple[str, ...]], CompiledTemplates] = {}
+    strings: dict[tuple[type, tuple[str, ...], str], Any] = {}
     init = BuiltinTemplateLoader.init
+
+    def settings(environment: jinja2.Environment) -> tuple[type, tuple[str, ...]]:
+        return (type(environment), tuple(sorted(environment.extensions)))
 
     def init_sharing_compiled_templates(
         self: BuiltinTemplateLoader, *args: Any, **kwargs: Any
     ) -> None:
         init(self, *args, **kwargs)
         environment = self.environment
-        key = (type(environment), tuple(sorted(environment.extensions)))
-        environment.bytecode_cache = caches.setdefault(key, CompiledTemplates())
+        environment.bytecode_cache = caches.setdefault(settings(environment), CompiledTemplates())
+
+    def render_string_compiled_once(
+        self: BuiltinTemplateLoader, source: str, context: dict[str, Any]
+    ) -> str:
+        # Jinja's from_string, with the code compiled from the same source under the same
+        # settings kept: the theme's static templates (basic.css_t and the rest) are rendered by
+        # every build, and no bytecode cache reaches a template made from a string.
+        environment = self.environment
+        key = (*settings(environment), source)
+        if key not in strings:
+            strings[key] = environment.compile(source)
+        template = environment.template_class.from_code(
+            environment, strings[key], environment.make_globals(None), None
+        )
+        return template.render(context)
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(BuiltinTemplateLoader, "init", init_sharing_compiled_templates)
+        monkeypatch.setattr(BuiltinTemplateLoader, "render_string", render_string_compiled_once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sphinx_logs_what_it_shows() -> Iterator[None]:
+    """Sphinx's logger of every in-process build makes records only at the level its handlers
+    show (``VERBOSITY_MAP``; INFO for the builds here), not at DEBUG.
+
+    ``sphinx.util.logging.setup`` sets the logger to DEBUG whatever the verbosity and leaves the
+    handlers to drop what is below theirs, so each build made and dropped thousands of debug
+    records (a twentieth of a small root's build). What every handler shows is unchanged.
+    """
+    setup = sphinx_logging.setup
+
+    def setup_at_the_shown_level(*args: Any, verbosity: int = 0, **kwargs: Any) -> None:
+        setup(*args, verbosity=verbosity, **kwargs)
+        shown = sphinx_logging.VERBOSITY_MAP[max(verbosity, 0)]
+        logging.getLogger(sphinx_logging.NAMESPACE).setLevel(shown)
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(sphinx_logging, "setup", setup_at_the_shown_level)
+        yield
+
+
+@functools.cache
+def _installed_entry_points(**selection: str) -> importlib.metadata.EntryPoints:
+    return importlib.metadata.entry_points(**selection)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def entry_points_read_once() -> Iterator[None]:
+    """Sphinx's theme factory (on every build) and pybtex's plugin look-ups (on every style
+    and every citation role) read the entry points of every installed distribution each
+    time; the installed distributions do not change during a run, so each selection is read
+    once."""
+    import pybtex.plugin  # noqa: PLC0415
+    import sphinx.theming  # noqa: PLC0415
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for module in (sphinx.theming, pybtex.plugin):
+            monkeypatch.setattr(module, "entry_points", _installed_entry_points)
         yield
 
 

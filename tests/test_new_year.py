@@ -230,7 +230,7 @@ def test_new_year_refuses_a_year_that_exists(site: Project) -> None:
 
 def test_a_years_labels_may_not_be_another_years(site: Project) -> None:
     """A file copied by hand keeps the last year's wording; a label may not name a later year."""
-    result = site.cli_subprocess("new-year", "2010-11")
+    result = site.cli("new-year", "2010-11")
     assert result.returncode == 0, result.stdout + result.stderr
     with (site.root / "data" / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write(REPORT_2010_11)
