@@ -259,8 +259,9 @@ class SafeRenderer(SphinxRenderer):
 def read_topmatter(text: str) -> dict[str, Any] | None:
     """The page's front matter as MyST's ``read_topmatter`` reads it (the lines after a first
     ``---`` line up to a ``---`` or ``...`` line, each without trailing white space), read
-    through :func:`~lscb_kb.checks.safety.load_front_matter`, which the renderer's reading of
-    the same front matter shares; ``None`` if the page has none or it is not a mapping."""
+    through :func:`~lscb_kb.checks.safety.load_front_matter`, so that a text is read once per
+    process; ``None`` if the page has none or it is not a mapping. What it gives is read, never
+    changed."""
     if not text.startswith("---"):
         return None
     lines = iter(text.splitlines())
