@@ -9,6 +9,7 @@ loader arbitrary documents (Hypothesis): nothing but :class:`~lscb_kb.core.LscbE
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 from collections.abc import Callable
@@ -583,7 +584,10 @@ documents = st.recursive(
 )
 
 
+@functools.cache
 def _valid_tables() -> dict[str, Any]:
+    """The valid tables file, read once: :func:`_mutate` makes new mappings and lists along
+    the path it replaces, and never changes the document it is given."""
     yaml = YAML(typ="safe")
     return dict(yaml.load((ROOTS / "disclosure" / DEATHS).read_text("utf-8")))
 

@@ -310,8 +310,7 @@ def excluded(text: str) -> list[bool]:
     out = [False] * len(text)
     for pattern in EXCLUDED:
         for match in pattern.finditer(text):
-            for index in range(match.start(), match.end()):
-                out[index] = True
+            out[match.start() : match.end()] = [True] * (match.end() - match.start())
     return out
 
 
@@ -319,28 +318,33 @@ def quoted(text: str) -> list[bool]:
     """Which characters of *text* are inside double quotes (``"..."`` or ``“...”``); a quote
     mark that is never closed quotes nothing."""
     out = [False] * len(text)
+    if '"' not in text and "“" not in text:
+        return out
     opened: dict[str, int] = {}
     for index, char in enumerate(text):
         if char == '"':
             if '"' in opened:
-                for i in range(opened.pop('"'), index + 1):
-                    out[i] = True
+                start = opened.pop('"')
+                out[start : index + 1] = [True] * (index + 1 - start)
             else:
                 opened['"'] = index
         elif char == "“":
             opened.setdefault("“", index)
         elif char == "”" and "“" in opened:
-            for i in range(opened.pop("“"), index + 1):
-                out[i] = True
+            start = opened.pop("“")
+            out[start : index + 1] = [True] * (index + 1 - start)
     return out
 
 
 def typed_numbers(text: str, index: FigureIndex) -> Iterator[Typed]:
     """Every number in *text* that equals a figure's value, outside quotations and outside
     names, references, years, dates, times, lengths of time, measures and ages."""
+    numbers = list(NUMBER.finditer(text))
+    if not numbers:
+        return
     skip = excluded(text)
     inside = quoted(text)
-    for match in NUMBER.finditer(text):
+    for match in numbers:
         start, end = match.start("number"), match.end()
         if match.group("pound"):
             start = match.start("pound")
