@@ -283,8 +283,12 @@ def _fresh_copy(project: Project, tmp_path: Path) -> Project:
 
 
 FIRST_BUILD = {
-    name: next(first for first, other in CASES.items() if (other.root, other.prepare) == key)
-    for name, key in ((name, (case.root, case.prepare)) for name, case in CASES.items())
+    name: next(
+        first
+        for first, other in CASES.items()
+        if (other.root, other.prepare) == (case.root, case.prepare)
+    )
+    for name, case in CASES.items()
 }
 """The case whose first build each case starts from: cases of one root, prepared alike, start
 from the same fresh build."""

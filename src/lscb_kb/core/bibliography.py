@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from pybtex.database import BibliographyData, parse_string
 from pybtex.plugin import find_plugin
@@ -159,14 +161,26 @@ def unshowable_entries(data: BibliographyData) -> list[tuple[str, str]]:
     return found
 
 
-def titles(path: Path) -> dict[str, str]:
+def titles(path: Path) -> Mapping[str, str]:
     """Each entry's title as plain text (braces that keep capitals removed), by key; empty if
-    the bibliography can not be read (the check reports it)."""
+    the bibliography can not be read (the check reports it). Read once per process for the same
+    text (the downloads name a source on every row)."""
     try:
-        data = parse_string(path.read_text(encoding="utf-8"), "bibtex")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return MappingProxyType({})
+    return _titles_in(text)
+
+
+@lru_cache(maxsize=8)
+def _titles_in(text: str) -> Mapping[str, str]:
+    try:
+        data = parse_string(text, "bibtex")
     except Exception:  # read_keys reports what is wrong with the file
-        return {}
-    return {
-        key: " ".join(entry.fields.get("title", key).replace("{", "").replace("}", "").split())
-        for key, entry in data.entries.items()
-    }
+        return MappingProxyType({})
+    return MappingProxyType(
+        {
+            key: " ".join(entry.fields.get("title", key).replace("{", "").replace("}", "").split())
+            for key, entry in data.entries.items()
+        }
+    )

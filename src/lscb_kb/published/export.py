@@ -19,12 +19,10 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path, PurePosixPath
-from types import MappingProxyType
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..core.models import (
@@ -163,24 +161,10 @@ def source_title(settings: Settings, key: str | None, section: object = None) ->
     with the section when there is one."""
     if not key:
         return ""
-    title = _titles(settings.bibliography_path).get(key, key)
-    return title + (f", section {section}" if section else "")
-
-
-@lru_cache(maxsize=4)
-def _titles_at(path: Path, _text: str) -> Mapping[str, str]:
     from ..core.bibliography import titles  # noqa: PLC0415
 
-    return MappingProxyType(titles(path))
-
-
-def _titles(path: Path) -> Mapping[str, str]:
-    """The bibliography's titles, read again only when its text changes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    return _titles_at(path, text)
+    title = titles(settings.bibliography_path).get(key, key)
+    return title + (f", section {section}" if section else "")
 
 
 def _unit_words(spec: UnitSpec) -> str:

@@ -14,6 +14,7 @@ from docutils import nodes
 from ..checks.pages import NO_DISCREPANCIES
 from ..checks.rules import RULES_FILE, check_figures
 from ..core.catalogue import FigureRef
+from ..core.hygiene import year_label
 from ..core.models import DiscrepancyRegister, FiguresDataset, TablesDataset
 from .figure import figure_node
 from .preview import in_preview
@@ -110,7 +111,7 @@ class DataDiscrepanciesDirective(LscbDirective):
                 reference = nodes.paragraph()
                 reference += nodes.literal(item.id, item.id)
                 if entry.year:
-                    reference += nodes.Text(f", {entry.year.replace('-', '/')}")
+                    reference += nodes.Text(f", {year_label(entry.year)}")
                 if in_preview(self.config):
                     # The check's own name is for editors: a reader needs the reference only.
                     reference += nodes.Text(f"; checked by rule {item.rule}")

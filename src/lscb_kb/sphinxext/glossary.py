@@ -148,22 +148,8 @@ def depart_letter_index(self: HTML5Translator, node: letter_index) -> None:
     self.body.append("</nav>\n")
 
 
-def _visit_container(self: Any, node: letter_index) -> None:
-    self.visit_container(node)
-
-
-def _depart_container(self: Any, node: letter_index) -> None:
-    self.depart_container(node)
-
-
 def setup_glossary(app: Sphinx) -> None:
-    other = (_visit_container, _depart_container)
-    app.add_node(
-        letter_index,
-        html=(visit_letter_index, depart_letter_index),
-        latex=other,
-        text=other,
-        man=other,
-        texinfo=other,
-    )
+    # Other writers find visit_container by the node's class (Sphinx's translators dispatch
+    # along its bases): the A to Z is a container there.
+    app.add_node(letter_index, html=(visit_letter_index, depart_letter_index))
     app.add_directive("data-glossary", DataGlossaryDirective)
